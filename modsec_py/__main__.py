@@ -1,0 +1,3 @@
+from modsec_py.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""modsec_py.operators."""
