@@ -17,11 +17,12 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from modsec_py._util.cnum import LONG_MAX, LONG_MIN, atoi, strtol
 from modsec_py.errors import ItemArgumentError
 
 __all__ = [
     "ACTIONS", "CTL_OPTIONS", "ActionKind", "ActionSpec", "Cardinality", "CardinalityGroup",
-    "CtlOption", "c_atoi", "c_strtol", "get_action", "get_ctl_option", "parse_phase",
+    "CtlOption", "get_action", "get_ctl_option", "parse_phase",
 ]
 
 
@@ -62,35 +63,7 @@ class CtlOption:
     check: Callable[[str], None] | None = None
 
 
-# -- C number parsing, as v2 reads numeric arguments (glibc, LP64) --------------------------
-
-_C_SPACE = " \t\n\v\f\r"
 _DIGITS = "0123456789"
-_LONG_MAX = (1 << 63) - 1
-_LONG_MIN = -(1 << 63)
-
-
-def c_strtol(text: str) -> int:
-    """``strtol(text, NULL, 10)``: leading space, a sign, digits; saturates at LONG_MIN/MAX."""
-    i, end = 0, len(text)
-    while i < end and text[i] in _C_SPACE:
-        i += 1
-    sign = 1
-    if i < end and text[i] in "+-":
-        sign = -1 if text[i] == "-" else 1
-        i += 1
-    start = i
-    while i < end and text[i] in _DIGITS:
-        i += 1
-    if i == start:
-        return 0
-    return max(_LONG_MIN, min(_LONG_MAX, sign * int(text[start:i])))
-
-
-def c_atoi(text: str) -> int:
-    """glibc ``atoi``: ``(int) strtol(...)``, i.e. the low 32 bits of the saturated long."""
-    value = c_strtol(text) & 0xFFFFFFFF
-    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def _is_pcre(pattern: str) -> bool:
@@ -103,12 +76,12 @@ def _is_pcre(pattern: str) -> bool:
     return True
 
 
-# -- checks --------------------------------------------------------------------------------
+# -- checks (numbers are read as v2 reads them: C's atoi/strtol) -------------------------
 
 def _check_id(value: str) -> None:
     # msre_action_id_validate: digits only, then atoi() > 0 (so 2147483648 is refused,
     # 4294967297 wraps to 1 and is accepted).
-    if not all(char in _DIGITS for char in value) or c_atoi(value) <= 0:
+    if not all(char in _DIGITS for char in value) or atoi(value) <= 0:
         raise ItemArgumentError(f"ModSecurity: Invalid value for action ID: {value}")
 
 
@@ -120,7 +93,7 @@ def parse_phase(value: str) -> int | None:
     named = _PHASE_NAMES.get(value.lower())
     if named is not None:
         return named
-    number = c_atoi(value)
+    number = atoi(value)
     return number if 1 <= number <= 5 else None
 
 
@@ -177,7 +150,7 @@ def _check_audit_log_parts(value: str) -> None:
 
 
 def _check_debug_log_level(value: str) -> None:
-    if not 0 <= c_atoi(value) <= 9:
+    if not 0 <= atoi(value) <= 9:
         raise ItemArgumentError(f"Invalid setting for ctl name debugLogLevel: {value}")
 
 
@@ -186,8 +159,8 @@ _BODY_HARD_LIMIT = 1073741824  # REQUEST_BODY_HARD_LIMIT == RESPONSE_BODY_HARD_L
 
 def _limit(name: str, what: str) -> Callable[[str], None]:
     def check(value: str) -> None:
-        limit = c_strtol(value)
-        if limit in (_LONG_MAX, _LONG_MIN) or limit <= 0:
+        limit = strtol(value)
+        if limit in (LONG_MAX, LONG_MIN) or limit <= 0:
             raise ItemArgumentError(f"Invalid setting for ctl name {name}: {value}")
         if limit > _BODY_HARD_LIMIT:
             raise ItemArgumentError(f"{what} size limit cannot exceed the hard limit: {_BODY_HARD_LIMIT}")

@@ -25,7 +25,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from modsec_py.actions.spec import c_atoi
+from modsec_py._util.cnum import atoi
 from modsec_py.errors import ItemArgumentError
 
 __all__ = ["OPERATORS", "OperatorSpec", "check_pattern", "get_operator"]
@@ -116,8 +116,8 @@ def _read(path: str, what: str) -> bytes:
         raise ItemArgumentError(f'Could not open {what} "{path}": {error.strerror}') from None
 
 
-def _remote(location: str, operator: str) -> bool:
-    """True for an https:// list; refuse http:// as v2 does."""
+def _refuse_remote(location: str, operator: str) -> None:
+    """v2 refuses http:// lists and downloads https:// ones while loading; modsec_py does not."""
     if len(location) > len("http://") and location.startswith("http://"):
         raise ItemArgumentError(
             f'HTTPS address or file path are expected for operator {operator} "{location}"')
@@ -127,14 +127,14 @@ def _remote(location: str, operator: str) -> bool:
             "lists while loading rules; download the file and give its path",
             notes=("ModSecurity 2.9.7 fetches it with curl at load time",),
         )
-    return False
 
 
 def _check_phrase_files(param: str, directory: str) -> None:
     if not param:
         raise ItemArgumentError("Missing parameter for operator 'pmFromFile'.")
     for name in _C_SPACE_RUN.split(param):
-        if name and not _remote(name, "pmFromFile"):
+        if name:
+            _refuse_remote(name, "pmFromFile")
             _read(_resolve(directory, name), "phrase file")
 
 
@@ -152,7 +152,7 @@ def _ip_entry_ok(entry: str) -> bool:
     else:
         family, entry, bits, forbidden = socket.AF_INET6, entry[:127], 127, ":"
     address, slash, mask = entry.partition("/")
-    if slash and (forbidden in mask or not 1 <= c_atoi(mask) <= bits):
+    if slash and (forbidden in mask or not 1 <= atoi(mask) <= bits):
         return False
     try:
         socket.inet_pton(family, address)
@@ -177,8 +177,7 @@ def _check_ip_file(param: str, directory: str) -> None:
     name = param.lstrip(_C_SPACE)  # one file name, spaces and all
     if not name:
         raise ItemArgumentError(f'Empty file specification for operator ipmatchFromFile "{name}"')
-    if _remote(name, "ipmatchFromFile"):
-        return
+    _refuse_remote(name, "ipmatchFromFile")
     path = _resolve(directory, name)
     for number, line in enumerate(_read(path, "ipmatch file").decode("latin-1").split("\n"), 1):
         # Each line: blanks, then the longest run of hex digits, '.', '/', ':' (so '#...' is skipped).
@@ -242,11 +241,11 @@ def _check_byte_range(param: str, _directory: str) -> None:
             continue
         dash = item.find("-")
         if dash < 0:
-            value = c_atoi(item)
+            value = atoi(item)
             if not 0 <= value <= 255:
                 raise ItemArgumentError(f"Invalid range value: {value}")
             continue
-        start, end = c_atoi(item), c_atoi(item[dash + 1:])
+        start, end = atoi(item), atoi(item[dash + 1:])
         if not 0 <= start <= 255:
             raise ItemArgumentError(f"Invalid range start value: {start}")
         if not 0 <= end <= 255:

@@ -11,26 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 
-from modsec_py.actions.spec import Cardinality, CardinalityGroup, get_action
+from modsec_py.actions.spec import Cardinality, CardinalityGroup, get_action, parse_phase
 from modsec_py.rules.model import ActionCall
 
 # Actions whose init sets v2's intercept action. ``block`` is not one of them: it only
 # stands for SecDefaultAction's disruptive action, so v2 lets chained rules carry it.
 INTERCEPT_ACTIONS = frozenset({"deny", "drop", "redirect", "proxy", "pass", "allow", "pause"})
-_PHASE_NAMES = {"request": 2, "response": 4, "logging": 5}
-
-
-def phase_number(value: str) -> int | None:
-    """v2's phase argument: 1-5 or request/response/logging (case-insensitive)."""
-    named = _PHASE_NAMES.get(value.lower())
-    if named is not None:
-        return named
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
 @dataclass(slots=True)
 class ActionSet:
     """The hard-coded fields (``None`` = not set here) plus the action list."""
@@ -72,7 +58,7 @@ class ActionSet:
         elif name == "ver":
             self.version = value
         elif name == "phase" and value is not None:
-            self.phase = phase_number(value)
+            self.phase = parse_phase(value)
         elif name == "chain":
             self.chained = True
         elif name == "skip" and value is not None:

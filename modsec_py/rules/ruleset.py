@@ -8,10 +8,10 @@ rule invalid, the error says which earlier rule opened the chain.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from modsec_py._util.cnum import atoi
 from modsec_py.errors import ItemArgumentError, SourceLocation
 from modsec_py.rules.actionset import DEFAULT_ACTIONS, ActionSet
 from modsec_py.rules.model import ActionCall, ParsedRule, RuleKind, Target
@@ -283,17 +283,13 @@ def id_in_ranges(rule_id: str | None, ranges: str) -> bool:
     """v2's ``rule_id_in_range``: comma-separated ``N`` or ``N-M`` items, read with C's atoi."""
     if rule_id is None:
         return False
-    number = _atoi(rule_id)
+    number = atoi(rule_id)
     for part in ranges.split(","):
         low, dash, high = part.partition("-")
         if dash and part.strip():
-            if _atoi(low) <= number <= _atoi(high):
+            if atoi(low) <= number <= atoi(high):
                 return True
-        elif part.strip() and number == _atoi(part):
+        elif part.strip() and number == atoi(part):
             return True
     return False
 
-
-def _atoi(text: str) -> int:
-    match = re.match(r"\s*([+-]?\d+)", text)
-    return int(match.group(1)) if match else 0

@@ -110,6 +110,11 @@ def _make_target(written: str, key: str | None) -> Target:
         raise ItemArgumentError(f"Error creating rule: Missing mandatory parameter for variable {written}.")
     if key is not None and spec.argc_max == 0:
         raise ItemArgumentError(f"Error creating rule: Variable {written} does not support parameters.")
+    if spec.check is not None:
+        try:
+            spec.check(key)
+        except ItemArgumentError as error:
+            raise ItemArgumentError(f"Error creating rule: {error.message}", notes=error.notes) from None
     return Target(spec.name, key, negated, counting)
 
 
@@ -157,7 +162,7 @@ def _make_action(name: str, value: str | None) -> ActionCall:
         raise ItemArgumentError(f"Extra parameter provided to action {name}")
     if value[:1] in ("+", "-") and not spec.plus_minus:
         raise ItemArgumentError(f"Action {name} does not allow +/- modificators.")
-    if spec.name == "t" and not is_transformation(value):
+    if spec.name == "t" and not is_transformation(value.lstrip("+-") if value[:1] in "+-" else value):
         raise ItemArgumentError(f"Invalid transformation function: {value}")
     if spec.check is not None:
         spec.check(value)

@@ -25,7 +25,6 @@ def _parsed(d: Directive, kind: RuleKind, targets_text: str | None, operator_tex
     targets = parse_targets(targets_text) if targets_text is not None else ()
     operator = parse_operator(operator_text, d.directory) if operator_text is not None else None
     actions = parse_actions(actions_text) if actions_text is not None else ()
-    _refuse_lua(actions)
     return ParsedRule(kind, targets, operator, actions, d.location, d.last_line, d.include_chain,
                       written_targets=targets_text or "")
 
@@ -39,15 +38,6 @@ def parse_rule_directive(d: Directive) -> ParsedRule:
     if name == "secaction":
         return _parsed(d, RuleKind.ACTION, None, None, d.args[0])
     return _parsed(d, RuleKind.RULE, d.args[0], d.args[1], d.args[2] if len(d.args) == 3 else None)
-
-
-def _refuse_lua(actions: tuple[ActionCall, ...]) -> None:
-    for action in actions:
-        if action.name == "exec" and (action.value or "").lower().endswith(".lua"):
-            raise ItemArgumentError(
-                f"Lua scripts are not available in modsec_py: exec:{action.value} cannot run "
-                "(port the script to SecRules, or leave this file out)"
-            )
 
 
 def _add(state: LoadState, d: Directive) -> None:
@@ -94,8 +84,8 @@ def sec_default_action(state: LoadState, d: Directive) -> None:
 def sec_rule_script(state: LoadState, d: Directive) -> None:
     state.rules.skip_failed(False, d.location, d.last_line)
     raise DirectiveArgumentError(
-        f"Lua scripts are not available in modsec_py: SecRuleScript {d.args[0]} cannot run "
-        "(port the script to SecRules, or leave this file out)"
+        f'Cannot load Lua script "{d.args[0]}" (SecRuleScript): modsec_py does not run Lua scripts',
+        notes=("ModSecurity 2.9.7 would compile it with its embedded Lua 5.1 interpreter",),
     )
 
 
