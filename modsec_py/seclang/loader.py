@@ -23,6 +23,7 @@ from modsec_py.config import EngineConfig
 from modsec_py.errors import ConfigError, ErrorSink, ItemArgumentError, SourceLocation
 from modsec_py.rules.ruleset import RuleSet, RuleSetBuilder
 from modsec_py.seclang import directives as _directives  # noqa: F401  (registers every directive)
+from modsec_py.seclang.apache_directives import MODULE_OF, check_connector_directive
 from modsec_py.seclang.conditions import Conditions
 from modsec_py.seclang.directives._registry import Arity, DirectiveArgumentError, Support, get, names
 from modsec_py.seclang.lexer import logical_lines, split_arguments, split_directive
@@ -31,8 +32,8 @@ from modsec_py.seclang.model import Directive
 DEFAULT_SERVER_ROOT = "/etc/apache2"
 _CONDITIONAL = ("ifmodule", "ifdefine", "iffile")
 _SCOPES = ("location", "locationmatch")
-# Apache directives that rule files carry and that the connector carries out (#4).
-CONNECTOR_DIRECTIVES = frozenset({"requestheader", "header"})
+# Apache directives that rule files carry and that the connector carries out.
+CONNECTOR_DIRECTIVES = frozenset(MODULE_OF)
 _APACHE_DIRECTIVES = frozenset({
     "loadmodule", "servername", "serverroot", "listen", "documentroot", "errorlog", "customlog",
     "loglevel", "setenv", "setenvif", "rewriteengine", "rewriterule", "rewritecond", "alias",
@@ -225,6 +226,12 @@ class LoadState:
             self._include(directive, optional=lowered == "includeoptional")
             return
         if lowered in CONNECTOR_DIRECTIVES:
+            problem = check_connector_directive(directive.name, directive.args, self.conditions)
+            if problem is not None:
+                missing_module = problem.startswith("Invalid command")
+                notes = ("enable mod_headers (a2enmod headers), as for ModSecurity",) if missing_module else ()
+                self.error(directive, problem, notes=notes)
+                return
             self.connector_directives.append(directive)
             return
         spec = get(directive.name)

@@ -82,7 +82,7 @@ V2_ARITY = {
 NOOP = {
     "SecCacheTransformations", "SecChrootDir", "SecConnReadStateLimit", "SecConnWriteStateLimit",
     "SecGuardianLog", "SecHashKey", "SecHashMethodPm", "SecHashMethodRx", "SecHashParam", "SecReadStateLimit",
-    "SecRemoteRulesFailAction", "SecRequestEncoding", "SecRuleInheritance", "SecServerSignature",
+    "SecRemoteRulesFailAction", "SecRequestEncoding", "SecServerSignature",
     "SecStatusEngine", "SecWriteStateLimit",
 }
 REFUSED = {

@@ -185,6 +185,34 @@ def test_connector_directives_are_kept_for_the_connector(tmp_path: Path) -> None
                                                               "env=x")]
 
 
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("RequestHeader append X-A b", None),
+        ("Header always set X-A b env=!x", None),
+        ("RequestHeader unset X-A", None),
+        ("RequestHeader edit X-A ^a b early", None),
+        ("RequestHeader frobnicate X-A b", "RequestHeader: first argument must be one of"),
+        ("RequestHeader set X-A", "RequestHeader set X-A: a value is missing"),
+        ("RequestHeader set X-A b c", "RequestHeader: unexpected argument 'c'"),
+    ],
+)
+def test_connector_directive_syntax(tmp_path: Path, line: str, problem: str | None) -> None:
+    result = load(tmp_path, {"main.conf": line + "\n"})
+    if problem is None:
+        assert result.errors == [] and len(result.connector_directives) == 1
+    else:
+        assert only_error(result).message.startswith(problem)
+
+
+def test_request_header_needs_mod_headers_like_apache(tmp_path: Path) -> None:
+    (tmp_path / "main.conf").write_text("RequestHeader append X-A b\n")
+    result = load_files([str(tmp_path / "main.conf")], immediate=False, conditions=Conditions(frozenset()))
+    error = only_error(result)
+    assert error.message.startswith("Invalid command 'RequestHeader'")
+    assert error.notes == ("enable mod_headers (a2enmod headers), as for ModSecurity",)
+
+
 def test_apache_directives_are_refused_clearly(tmp_path: Path) -> None:
     error = only_error(load(tmp_path, {"main.conf": "LoadModule foo_module /x.so\n"}))
     assert "is an Apache directive" in error.message

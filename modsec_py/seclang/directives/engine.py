@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from modsec_py.config import BodyLimitAction, RuleEngineMode
 from modsec_py.seclang.directives._common import atol, flag, on_off
-from modsec_py.seclang.directives._registry import Arity, DirectiveArgumentError, Support, directive
+from modsec_py.seclang.directives._registry import Arity, DirectiveArgumentError, directive
 
 if TYPE_CHECKING:
     from modsec_py.seclang.loader import LoadState
@@ -67,9 +67,7 @@ def sec_pcre_match_limit_recursion(state: LoadState, d: Directive) -> None:
     state.config.pcre_match_limit_recursion = value
 
 
-@directive("SecRuleInheritance", Arity.FLAG, "On or Off", support=Support.NOOP,
-           reason="it decides whether an Apache <VirtualHost>/<Location> context inherits the rules of "
-                  "its parent; modsec_py has one configuration context per entry file, so there is "
-                  "nothing to inherit")
+@directive("SecRuleInheritance", Arity.FLAG, "On or Off")
 def sec_rule_inheritance(state: LoadState, d: Directive) -> None:
+    # Inside a <Location> section: whether the section also runs the enclosing rules.
     state.config.rule_inheritance = flag(d)
