@@ -2,13 +2,13 @@
 
 ModSecurity 2.9 (Debian: PCRE2 10.42) compiles with DOTALL | DOLLAR_ENDONLY, without UTF or UCP,
 and matches bytes. A pattern arrives as a latin-1 ``str`` (config files are decoded latin-1);
-``translate_pcre`` rewrites, in one pass that knows about character classes, ``\\Q...\\E``,
-groups and inline options, what ``regex`` (V0, bytes) spells differently, and ``compile_pcre``
-compiles ``translated.encode('latin-1')`` once. Only syntax that regex 2022.10 (Debian's
-python3-regex, embedded by mod_wsgi) also accepts is emitted: never ``\\z`` nor ``\\x{..}``.
+``translate_pcre`` rewrites what ``regex`` (V0, bytes) spells differently, in one pass that knows
+character classes, ``\\Q...\\E``, escapes, groups and inline options; ``compile_pcre`` compiles
+``translated.encode('latin-1')`` once. Only syntax that regex 2022.10 (Debian's python3-regex,
+which mod_wsgi embeds) also accepts is emitted: never ``\\z``, ``\\x{..}``, ``(?-1)``.
 
-Error messages are PCRE2's texts; offsets point into the original pattern. (Debian's
-ModSecurity itself prints "(null)" as the message, with PCRE2's offset.)
+Errors carry PCRE2's message and an offset into the original pattern. (Debian's ModSecurity
+itself prints "(null)" where the message belongs, after PCRE2's offset.)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = ["PcreError", "compile_pcre", "translate_pcre"]
 
 
 class PcreError(Exception):
-    """A pattern PCRE refuses, or that the translation cannot express."""
+    """A pattern PCRE refuses, or one the translation cannot express."""
 
     def __init__(self, message: str, offset: int | None = None) -> None:
         super().__init__(message if offset is None else f"{message} (offset {offset})")
@@ -32,33 +32,34 @@ class PcreError(Exception):
         self.offset = offset  # into the original pattern, when known
 
 
-def _chars(text: str) -> frozenset[int]:
+def _bytes(text: str) -> frozenset[int]:
     return frozenset(map(ord, text))
 
 
 _ALL = frozenset(range(256))
-_HSPACE = _chars("\t \xa0")  # PCRE \h without UTF
-_VSPACE = _chars("\n\v\f\r\x85")  # PCRE \v without UTF
-_WORD = string.ascii_letters + string.digits + "_"
+_HSPACE, _VSPACE = _bytes("\t \xa0"), _bytes("\n\v\f\r\x85")  # PCRE's \h and \v without UTF
 _POSIX = {  # PCRE's default ("C" locale) tables
-    "alpha": _chars(string.ascii_letters), "digit": _chars(string.digits),
-    "alnum": _chars(string.ascii_letters + string.digits), "lower": _chars(string.ascii_lowercase),
-    "upper": _chars(string.ascii_uppercase), "space": _chars(" \t\n\v\f\r"), "blank": _chars(" \t"),
+    "alpha": _bytes(string.ascii_letters), "digit": _bytes(string.digits),
+    "alnum": _bytes(string.ascii_letters + string.digits), "lower": _bytes(string.ascii_lowercase),
+    "upper": _bytes(string.ascii_uppercase), "space": _bytes(" \t\n\v\f\r"), "blank": _bytes(" \t"),
     "cntrl": frozenset([*range(32), 127]), "graph": frozenset(range(33, 127)),
-    "print": frozenset(range(32, 127)), "punct": _chars(string.punctuation),
-    "xdigit": _chars(string.hexdigits), "word": _chars(_WORD), "ascii": frozenset(range(128)),
+    "print": frozenset(range(32, 127)), "punct": _bytes(string.punctuation),
+    "xdigit": _bytes(string.hexdigits), "word": _bytes(string.ascii_letters + string.digits + "_"),
+    "ascii": frozenset(range(128)),
 }
 _CHAR_ESCAPES = {"a": 0x07, "e": 0x1B, "f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09}
-_PASS = {"A": r"\A", "b": r"\b", "B": r"\B", "G": r"\G", "K": r"\K", "z": r"\Z",
-         "Z": r"(?=\n?\Z)", "C": r"[\x00-\xff]", "R": r"(?>\x0d\x0a|[\x0a-\x0d\x85])",
-         "X": r"(?>\x0d\x0a|[\x00-\xff])"}  # grapheme clusters among U+0000-U+00FF
-_CLASS_SHORTHANDS = "dDsSwW"  # ASCII in both PCRE (no UCP) and regex on bytes
-_NOT_IN_CLASS = "ABCGKRXZzgk"  # escapes PCRE2 refuses inside a class
-_X_SPACE = " \t\n\v\f\r\x85"  # skipped under (?x)
-_VERBS = {"FAIL": "(*FAIL)", "F": "(*FAIL)", "PRUNE": "(*PRUNE)", "SKIP": "(*SKIP)"}
-_ALPHA_GROUPS = {"pla": "(?=", "positive_lookahead": "(?=", "nla": "(?!", "negative_lookahead": "(?!",
-                 "plb": "(?<=", "positive_lookbehind": "(?<=", "nlb": "(?<!",
-                 "negative_lookbehind": "(?<!", "atomic": "(?>"}
+_ESCAPES = {  # outside a class; \d \D \s \S \w \W \b \B \A \G \K mean the same to regex on bytes
+    "z": r"\Z", "Z": r"(?=\n?\Z)", "C": r"[\x00-\xff]", "N": r"[^\n]",
+    "R": r"(?>\r\n|[\n\x0b\f\r\x85])", "X": r"(?>\r\n|[\x00-\xff])",  # clusters of U+0000-U+00FF
+    **{c: "\\" + c for c in "dDsSwWbBAGK"},
+}
+_OPENERS = ("(?:", "(?|", "(?>", "(?=", "(?!", "(?<=", "(?<!", "(?P=", "(?P>", "(?&", "(?R",
+            "(*FAIL", "(*F", "(*PRUNE", "(*SKIP")  # the same in regex: copied, the rest follows
+_X_SPACE = " \t\n\v\f\r\x85"  # ignored under (?x)
+_REF_SYNTAX = {
+    "g": "\\g is not followed by a braced, angle-bracketed, or quoted name/number or by a plain number",
+    "k": "\\k is not followed by a braced, angle-bracketed, or quoted name",
+}
 _ERR37 = "PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u"
 _REGEX_MESSAGES = {  # regex's words -> PCRE2's, for errors only regex detects
     "nothing to repeat": "quantifier does not follow a repeatable item",
@@ -67,21 +68,19 @@ _REGEX_MESSAGES = {  # regex's words -> PCRE2's, for errors only regex detects
     "unknown group": "reference to non-existent subpattern",
     "bad character range": "range out of order in character class",
 }
-
 _QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}", re.ASCII)  # PCRE2 10.42: no {,n}, no spaces
 _OPTIONS = re.compile(r"\(\?(\^?)([imnsxJU]*)(?:-([imnsxJU]*))?([:)])")
-_NAMED = re.compile(r"\(\?(?:P?<(\w*)>|'(\w*)')", re.ASCII)
-_P_REF = re.compile(r"\(\?P([=>])(\w*)\)", re.ASCII)
-_CALL = re.compile(r"\(\?(?:(R)|([+-]?\d+)|&(\w+))\)", re.ASCII)
-_VERB = re.compile(r"\(\*(\w+)([:)]?)", re.ASCII)
+_NAMED = re.compile(r"\(\?(?:P?<(\w+)>|'(\w+)')", re.ASCII)
+_CALL = re.compile(r"\(\?([+-]?\d+)\)")
+_CONDITION = re.compile(r"\(\?\((?:<(\w+)>|'(\w+)'|([+-]\d+)|(\w+))\)", re.ASCII)
 _G_REF = re.compile(r"\\g(?:\{([^}]*)\}|(-?\d+)|<([^>]*)>|'([^']*)')")
 _K_REF = re.compile(r"\\k(?:<([^>]*)>|'([^']*)'|\{([^}]*)\})")
+_POSIX_SYNTAX = re.compile(r"\[([:.=])([^]]*?)\1\]")  # [:alpha:], [:^alpha:]; [.a.] [=a=] refused
 _PROPERTY = re.compile(r"\{(\^?)([^}]*)\}|([A-Za-z])")
-_NAME = re.compile(r"[A-Za-z_]\w{0,31}", re.ASCII)
 
 
 def _take(text: str, pos: int, allowed: str, limit: int = 1 << 30) -> str:
-    """The longest run, at most ``limit`` long, of ``allowed`` characters at ``pos``."""
+    """The run of ``allowed`` characters at ``pos``, at most ``limit`` long."""
     end = pos
     while end < len(text) and end - pos < limit and text[end] in allowed:
         end += 1
@@ -97,24 +96,20 @@ def _literal(value: int, in_class: bool = False) -> str:
 
 
 def _class_body(members: frozenset[int]) -> str:
-    """A byte set as ranges for inside ``[...]``."""
+    """A byte set as ranges, for inside ``[...]``."""
     out, values, i = [], sorted(members), 0
     while i < len(values):
         j = i
         while j + 1 < len(values) and values[j + 1] == values[j] + 1:
             j += 1
-        out.append(_literal(values[i]) if i == j else f"{_literal(values[i])}-{_literal(values[j])}")
+        out.append(_literal(values[i]) + (f"-{_literal(values[j])}" if j > i else ""))
         i = j + 1
     return "".join(out)
 
 
-def _outside(members: frozenset[int]) -> str:
-    return f"[{_class_body(members)}]" if members else "(?!)"
-
-
 @functools.cache
 def _property(name: str) -> frozenset[int] | None:
-    """Bytes having Unicode property ``name`` (PCRE without UTF reads bytes as U+0000-U+00FF)."""
+    """Bytes with Unicode property ``name``: PCRE without UTF reads bytes as U+0000-U+00FF."""
     try:
         prop = regex.compile(rf"\p{{{name}}}")
     except regex.error:
@@ -123,21 +118,21 @@ def _property(name: str) -> frozenset[int] | None:
 
 
 class _Frame:
-    """An open group: the options in force and the option groups opened inside it."""
+    """An open group: the options in force, and the option groups opened inside it."""
 
     __slots__ = ("flags", "reopen")
 
     def __init__(self, flags: frozenset[str]) -> None:
-        self.flags = flags  # PCRE options the translation depends on: i, m, x, xx
-        self.reopen: list[str] = []  # "(?i:" openers from (?i) settings, re-opened after each |
+        self.flags = flags  # the PCRE options translation depends on: i, m, x, xx
+        self.reopen: list[str] = []  # "(?i:" openers of (?i) settings: closed and re-opened at |
 
 
 class _Translator:
     def __init__(self, pattern: str) -> None:
         self.p = pattern
         self.out: list[str] = []
-        self.starts: list[int] = []  # output offset of each piece
-        self.origins: list[int] = []  # pattern offset each piece came from
+        self.starts: list[int] = []  # where each piece of ``out`` starts in the translation
+        self.origins: list[int] = []  # and the offset in the pattern it comes from
         self.length = 0
         self.frames = [_Frame(frozenset())]
         self.groups = 0  # capturing groups opened so far
@@ -150,17 +145,17 @@ class _Translator:
             self.length += len(text)
 
     def origin(self, position: int) -> tuple[int, str]:
-        """Offset in the pattern of a position in the translation, and the piece emitted there."""
+        """The pattern offset of a position in the translation, and the piece emitted there."""
         piece = max(bisect.bisect_right(self.starts, position) - 1, 0)
         return self.origins[piece], self.out[piece]
 
-    def run(self) -> str:
+    def run(self) -> None:
         p, n, i = self.p, len(self.p), 0
         while i < n:
             c, frame = p[i], self.frames[-1]
             if "x" in frame.flags and c in _X_SPACE:
                 i += 1
-            elif "x" in frame.flags and c == "#":
+            elif "x" in frame.flags and c == "#":  # comment to the end of the line
                 end = p.find("\n", i)
                 i = n if end < 0 else end + 1
             elif c == "\\":
@@ -174,28 +169,29 @@ class _Translator:
                     raise PcreError("unmatched closing parenthesis", i)
                 self.emit(")" * (len(self.frames.pop().reopen) + 1), i)
                 i += 1
-            elif c == "|":
-                self.emit(")" * len(frame.reopen) + "|" + "".join(frame.reopen), i)
-                i += 1
-            elif c == "$":  # DOLLAR_ENDONLY, unless (?m) makes it a line end
-                self.emit(r"(?=\n|\Z)" if "m" in frame.flags else r"\Z", i)
-                i += 1
-            elif c == "^":  # (?m): also after a newline that does not end the subject
-                self.emit(r"(?:\A|(?<=\n)(?!\Z))" if "m" in frame.flags else "^", i)
-                i += 1
             elif c == "{":
-                i = self.brace(i)
+                i = self.quantifier(i)
+            elif c in "|$^":
+                self.emit(self.special(c, frame), i)
+                i += 1
             else:
                 self.emit(c, i)
                 i += 1
         if len(self.frames) > 1:
             raise PcreError("missing closing parenthesis", n)
         self.emit(")" * len(self.frames[0].reopen), n)
-        return "".join(self.out)
 
-    def brace(self, i: int) -> int:
+    def special(self, c: str, frame: _Frame) -> str:
+        if c == "|":  # an inline option goes on in the next alternatives
+            return ")" * len(frame.reopen) + "|" + "".join(frame.reopen)
+        if c == "$":  # DOLLAR_ENDONLY, unless (?m) makes it a line end
+            return r"(?=\n|\Z)" if "m" in frame.flags else r"\Z"
+        # "^"; under (?m) also after a newline that does not end the subject
+        return r"(?:\A|(?<=\n)(?!\Z))" if "m" in frame.flags else "^"
+
+    def quantifier(self, i: int) -> int:
         m = _QUANTIFIER.match(self.p, i)
-        if not m:  # not a quantifier: a literal brace in PCRE
+        if not m:  # a literal brace for PCRE
             self.emit(r"\{", i)
             return i + 1
         low, high = int(m[1]), int(m[2]) if m[2] else None
@@ -218,31 +214,23 @@ class _Translator:
             end = p.find("\\E", i + 2)
             self.emit("".join(_literal(ord(ch)) for ch in p[i + 2:n if end < 0 else end]), i)
             return n if end < 0 else end + 2
-        if c == "E":  # orphan \E is ignored
+        if c == "E":  # an orphan \E is ignored
             return i + 2
-        if c in _PASS:
-            self.emit(_PASS[c], i)
-        elif c in _CLASS_SHORTHANDS:
-            self.emit("\\" + c, i)
-        elif c in "hHvV":
-            members = _HSPACE if c in "hH" else _VSPACE
-            self.emit(_outside(_ALL - members if c.isupper() else members), i)
-        elif c in "pP":
-            members, end = self.property(i)
-            self.emit(_outside(members), i)
+        if c == "N" and p.startswith("{", i + 2) and not _QUANTIFIER.match(p, i + 2):
+            raise PcreError(_ERR37, i + 2)
+        if c in _ESCAPES:
+            self.emit(_ESCAPES[c], i)
+        elif c in "hHvVpP":
+            members, end = self.byte_set(i)
+            self.emit(f"[{_class_body(members)}]" if members else "(?!)", i)
             return end
-        elif c == "N":  # any byte but newline; \N{...} must be a quantifier
-            if p.startswith("{", i + 2) and not _QUANTIFIER.match(p, i + 2):
-                raise PcreError(_ERR37, i + 2)
-            self.emit(r"[^\n]", i)
         elif c in "gk":
             return self.reference(i)
         elif c in "123456789" and self.backreference(i):
             return i + 1 + len(_take(p, i + 1, string.digits))
         else:
             value, end = self.char_escape(i)
-            keep = not (c.isascii() and c.isalnum()) and "!" <= c <= "~"
-            self.emit("\\" + c if keep else _literal(value), i)
+            self.emit("\\" + c if "!" <= c <= "~" and not c.isalnum() else _literal(value), i)
             return end
         return i + 2
 
@@ -252,71 +240,77 @@ class _Translator:
         c, j = p[i + 1], i + 2
         if c in _CHAR_ESCAPES:
             return _CHAR_ESCAPES[c], j
-        if c in "xo":
-            if c == "o" and not p.startswith("{", j):
-                raise PcreError("missing opening brace after \\o", j)
-            if not p.startswith("{", j):  # \x: up to two hex digits
-                digits = _take(p, j, string.hexdigits, 2)
-                return int(digits or "0", 16), j + len(digits)
+        if c == "o" and not p.startswith("{", j):
+            raise PcreError("missing opening brace after \\o", j)
+        if c == "x" and not p.startswith("{", j):  # up to two hex digits
+            digits = _take(p, j, string.hexdigits, 2)
+            return int(digits or "0", 16), j + len(digits)
+        if c in "xo":  # \x{hh} \o{ooo}: without UTF, at most 0xff
+            base = 16 if c == "x" else 8
             digits = _take(p, j + 1, string.hexdigits if c == "x" else string.octdigits)
             end = j + 1 + len(digits)
             if not digits and p.startswith("}", end):
                 raise PcreError("digits missing in \\x{} or \\o{}", end)
-            if digits and int(digits, 16 if c == "x" else 8) > 0xFF:  # no UTF: one byte at most
+            if digits and int(digits, base) > 0xFF:
                 raise PcreError("character code point value in \\x{} or \\o{} is too large", end)
             if not p.startswith("}", end):
                 kind = "non-hex character in \\x{}" if c == "x" else "non-octal character in \\o{}"
                 raise PcreError(f"{kind} (closing brace missing?)", end)
-            return int(digits, 16 if c == "x" else 8), end + 1
+            return int(digits, base), end + 1
         if c == "c":
             if j >= n:
                 raise PcreError("\\c at end of pattern", j)
             if not " " <= p[j] <= "~":
                 raise PcreError("\\c must be followed by a printable ASCII character", j)
             return ord(p[j].upper()) ^ 0x40, j + 1
-        if c in "01234567":  # octal, at most three digits
+        if c in string.octdigits:  # at most three digits
             digits = _take(p, i + 1, string.octdigits, 3)
             if int(digits, 8) > 0xFF:
-                raise PcreError("octal value is greater than \\377 in 8-bit non-UTF-8 mode",
-                                i + 1 + len(digits))
+                raise PcreError("octal value is greater than \\377 in 8-bit non-UTF-8 mode", i + 4)
             return int(digits, 8), i + 1 + len(digits)
-        if c in "89":  # in a class, or not a back reference
+        if c in "89":  # in a class
             return ord(c), j
         if c in "FLlUu":
             raise PcreError(_ERR37, j)
         if c.isascii() and c.isalnum():
-            raise PcreError("unrecognized character follows \\", j - 1)
+            raise PcreError("unrecognized character follows \\", i + 1)
         return ord(c), j  # an escaped non-alphanumeric stands for itself
 
+    def byte_set(self, i: int) -> tuple[frozenset[int], int]:
+        """The bytes ``\\h \\H \\v \\V \\p{..} \\P{..}`` at ``i`` match, and where it ends."""
+        c = self.p[i + 1]
+        if c in "hHvV":
+            members = _HSPACE if c in "hH" else _VSPACE
+            return (_ALL - members if c.isupper() else members), i + 2
+        m = _PROPERTY.match(self.p, i + 2)
+        if not m:
+            raise PcreError("malformed \\P or \\p sequence", i + 2)
+        members = _property(m[2] if m[2] is not None else m[3])
+        if members is None:
+            raise PcreError("unknown property after \\P or \\p", m.end())
+        return (_ALL - members if (c == "P") != bool(m[1]) else members), m.end()
+
     def backreference(self, i: int) -> bool:
-        """Emit ``\\N`` as a back reference if PCRE2 reads it as one (else it is octal)."""
+        """Emit ``\\<digits>`` as a back reference if PCRE2 reads it as one (else it is octal)."""
         digits = _take(self.p, i + 1, string.digits)
-        number = int(digits)
-        if number < 10 or digits[0] in "89" or number <= self.groups:
-            self.emit(f"\\g<{number}>", i)
+        if int(digits) < 10 or digits[0] in "89" or int(digits) <= self.groups:
+            self.emit(f"\\g<{int(digits)}>", i)
             return True
         return False
 
     def reference(self, i: int) -> int:
-        """``\\g`` (back reference or, with <> or '', subroutine call) and ``\\k`` (named)."""
-        if self.p[i + 1] == "k":
-            m = _K_REF.match(self.p, i)
-            if not m:
-                raise PcreError("\\k is not followed by a braced, angle-bracketed, or quoted name", i + 2)
-            self.emit(f"(?P={self.name(m[1] or m[2] or m[3] or '', i)})", i)
-            return m.end()
-        m = _G_REF.match(self.p, i)
+        """``\\k`` (named back reference) and ``\\g`` (back reference; with <> or '' a call)."""
+        m = (_K_REF if self.p[i + 1] == "k" else _G_REF).match(self.p, i)
         if not m:
-            raise PcreError("\\g is not followed by a braced, angle-bracketed, or quoted name/number "
-                            "or by a plain number", i + 2)
-        call = m[3] is not None or m[4] is not None
+            raise PcreError(_REF_SYNTAX[self.p[i + 1]], i + 2)
         target = next(g for g in m.groups() if g is not None)
-        if re.fullmatch(r"[+-]?\d+", target):
-            number = self.group_number(target, i)
-            self.emit(("(?R)" if number == 0 else f"(?{number})") if call else f"\\g<{number}>", i)
+        call = self.p[i + 1] == "g" and (m[3] is not None or m[4] is not None)
+        if not re.fullmatch(r"[+-]?\d+", target):
+            self.emit(f"(?&{target})" if call else f"(?P={target})", i)
+        elif call:
+            self.emit(f"(?{self.group_number(target, i) or 'R'})", i)
         else:
-            name = self.name(target, i)
-            self.emit(f"(?&{name})" if call else f"(?P={name})", i)
+            self.emit(f"\\g<{self.group_number(target, i)}>", i)
         return m.end()
 
     def group_number(self, text: str, at: int) -> int:
@@ -325,70 +319,37 @@ class _Translator:
         if text[0] in "+-":
             if number == 0:
                 raise PcreError("a numbered reference must not be zero", at)
-            number = self.groups + 1 + number if number < 0 else self.groups + number
+            number += self.groups + (number < 0)
             if number <= 0:
                 raise PcreError("reference to non-existent subpattern", at)
         return number
 
-    def name(self, text: str, at: int) -> str:
-        if not _NAME.fullmatch(text):
-            raise PcreError("subpattern name must start with a non-digit" if text[:1].isdigit()
-                            else "subpattern name expected", at)
-        return text
-
-    def property(self, i: int) -> tuple[frozenset[int], int]:
-        m = _PROPERTY.match(self.p, i + 2)
-        if not m:
-            raise PcreError("malformed \\P or \\p sequence", i + 2)
-        members = _property(m[2] if m[2] is not None else m[3])
-        if members is None:
-            raise PcreError("unknown property after \\P or \\p", m.end())
-        return (_ALL - members if (self.p[i + 1] == "P") != bool(m[1]) else members), m.end()
-
     # -- character classes ---------------------------------------------------------------------
 
-    def posix_end(self, j: int) -> int | None:
-        """Where ``[:name:]`` (or ``[.x.]``, ``[=x=]``) at ``j`` ends: PCRE2's check_posix_syntax()."""
-        p = self.p
-        if p[j + 1:j + 2] not in (":", ".", "="):
-            return None
-        term, k = p[j + 1], j + 2
-        while len(p) - k >= 2:
-            if p[k] == "\\" and p[k + 1] in "]\\":
-                k += 1
-            elif (p[k] == "[" and p[k + 1] == term) or p[k] == "]":
-                return None
-            elif p[k] == term and p[k + 1] == "]":
-                return k
-            k += 1
-        return None
-
-    def posix_set(self, j: int, end: int) -> frozenset[int]:
-        if self.p[j + 1] != ":":
-            raise PcreError("POSIX collating elements are not supported", j)
-        name = self.p[j + 2:end]
-        members = _POSIX.get(name.lstrip("^"))
-        if members is None:
-            raise PcreError("unknown POSIX class name", j + 2)
-        if name.lstrip("^") in ("upper", "lower") and "i" in self.frames[-1].flags:
-            members = _POSIX["alpha"]  # as PCRE2 does under (?i)
-        return _ALL - members if name.startswith("^") else members
+    def posix_set(self, m: re.Match[str]) -> frozenset[int]:
+        if m[1] != ":":
+            raise PcreError("POSIX collating elements are not supported", m.start())
+        negated, name = m[2].startswith("^"), m[2].lstrip("^")
+        if name not in _POSIX:
+            raise PcreError("unknown POSIX class name", m.start() + 2)
+        if name in ("upper", "lower") and "i" in self.frames[-1].flags:
+            name = "alpha"  # as PCRE2 does when caseless
+        return _ALL - _POSIX[name] if negated else _POSIX[name]
 
     def char_class(self, i: int) -> int:
         """``[...]`` starting at ``i``; returns where it ends."""
         p, n = self.p, len(self.p)
-        if self.posix_end(i) is not None:
+        if _POSIX_SYNTAX.match(p, i):
             raise PcreError("POSIX named classes are supported only within a class" if p[i + 1] == ":"
                             else "POSIX collating elements are not supported", i)
-        j = i + 1
-        negated = p.startswith("^", j)
-        j += negated
-        parts: list[str] = []
+        negated = p.startswith("^", i + 1)
+        j, parts = i + 1 + negated, []
         state, low, first, quoted = "start", 0, True, False  # state: start, char, set, range, done
         while True:
             if j >= n:
                 raise PcreError("missing terminating ] for character class", n)
-            c, item, start = p[j], None, j
+            c, start = p[j], j
+            item: int | str | frozenset[int]
             if quoted:
                 if p.startswith("\\E", j):
                     quoted, j = False, j + 2
@@ -399,32 +360,27 @@ class _Translator:
             elif c in " \t" and "xx" in self.frames[-1].flags:
                 j += 1
                 continue
-            elif c == "[" and (end := self.posix_end(j)) is not None:
-                item, j = self.posix_set(j, end), end + 2
+            elif c == "[" and (posix := _POSIX_SYNTAX.match(p, j)):
+                item, j = self.posix_set(posix), posix.end()
             elif c == "\\":
-                if j + 1 >= n:
-                    raise PcreError("\\ at end of pattern", n)
-                e = p[j + 1]
-                if e in "QE":
+                e = p[j + 1:j + 2]
+                if e in ("Q", "E"):
                     quoted, j = e == "Q", j + 2
                     continue
-                if e == "b":
-                    item, j = 0x08, j + 2
-                elif e in _CLASS_SHORTHANDS:
-                    item, j = "\\" + e, j + 2
-                elif e in "hHvV":
-                    members = _HSPACE if e in "hH" else _VSPACE
-                    item, j = (_ALL - members if e.isupper() else members), j + 2
-                elif e in "pP":
-                    item, j = self.property(j)
-                elif e == "N":
+                if not e:
+                    raise PcreError("\\ at end of pattern", n)
+                if e == "N":
                     raise PcreError("\\N is not supported in a class", j + 2)
-                elif e in _NOT_IN_CLASS:
+                if e in "ABCGKRXZzgk":
                     raise PcreError("escape sequence is invalid in character class", j + 1)
+                if e in "dDsSwW":
+                    item, j = "\\" + e, j + 2
+                elif e in "hHvVpP":
+                    item, j = self.byte_set(j)
                 else:
-                    item, j = self.char_escape(j)
-            elif c == "-" and not first and not p.startswith("]", j + 1) and state in ("char", "set"):
-                if state == "set":
+                    item, j = self.char_escape(j) if e != "b" else (0x08, j + 2)
+            elif c == "-" and not first and state in ("char", "set") and not p.startswith("]", j + 1):
+                if state == "set":  # PCRE2 refuses [\d-z]
                     raise PcreError("invalid range in character class", j)
                 parts.append("-")
                 state, j = "range", j + 1
@@ -437,62 +393,52 @@ class _Translator:
                     raise PcreError("range out of order in character class", start)
                 parts.append(_literal(item, in_class=True))
                 state, low = ("done", 0) if state == "range" else ("char", item)
+            elif state == "range":  # PCRE2 refuses [a-\d]
+                raise PcreError("invalid range in character class", j)
             else:
-                if state == "range":
-                    raise PcreError("invalid range in character class", j)
                 parts.append(item if isinstance(item, str) else _class_body(item))
                 state = "set"
-        if state == "range":  # "a-" then \E or spaces before ]: the hyphen is literal
+        if state == "range":  # "a-" then \E or spaces before "]": a literal hyphen
             parts[-1] = r"\-"
-        body = "".join(parts)
-        if not body:  # only empty sets (e.g. a property no byte has)
-            self.emit(r"[\x00-\xff]" if negated else "(?!)", i)
-        else:
-            self.emit(f"[{'^' if negated else ''}{body}]", i)
+        body = "".join(parts)  # empty when every part was an empty set
+        self.emit(f"[{'^' * negated}{body}]" if body else r"[\x00-\xff]" if negated else "(?!)", i)
         return j + 1
 
     # -- groups --------------------------------------------------------------------------------
 
-    def push(self, opener: str, at: int, flags: frozenset[str], end: int) -> int:
+    def push(self, opener: str, at: int, end: int, flags: frozenset[str] | None = None) -> int:
         self.emit(opener, at)
-        self.frames.append(_Frame(flags))
+        self.frames.append(_Frame(self.frames[-1].flags if flags is None else flags))
         return end
 
     def open_group(self, i: int) -> int:
-        p, frame = self.p, self.frames[-1]
-        if p.startswith("(?#", i):  # comment, up to the first )
+        p = self.p
+        if p.startswith("(?#", i):  # a comment, up to the first ")"
             end = p.find(")", i)
             if end < 0:
                 raise PcreError("missing ) after (?# comment", len(p))
             return end + 1
-        if p.startswith("(*", i) and p[i + 2:i + 3].isalpha():
-            return self.verb(i)
-        if not p.startswith("(?", i):
+        if not p.startswith("(?", i) and not (p.startswith("(*", i) and p[i + 2:i + 3].isalpha()):
             self.groups += 1
-            return self.push("(", i, frame.flags, i + 1)
-        for opener in ("(?:", "(?|", "(?>", "(?=", "(?!", "(?<=", "(?<!"):
-            if p.startswith(opener, i):
-                return self.push(opener, i, frame.flags, i + len(opener))
+            return self.push("(", i, i + 1)
+        opener = next((o for o in _OPENERS if p.startswith(o, i)), None)
+        if opener:  # the rest, up to the matching ")", is translated as usual
+            return self.push(opener, i, i + len(opener))
+        if p.startswith("(*", i):
+            raise PcreError(f"({_take(p, i + 1, '*' + string.ascii_letters + '_')}) is not supported", i)
         if m := _NAMED.match(p, i):
+            if (m[1] or m[2])[0].isdigit():
+                raise PcreError("subpattern name must start with a non-digit", i + 3)
             self.groups += 1
-            return self.push(f"(?P<{self.name(m[1] or m[2] or '', i + 3)}>", i, frame.flags, m.end())
-        if m := _P_REF.match(p, i):
-            self.emit(f"(?P={self.name(m[2], i)})" if m[1] == "=" else f"(?&{self.name(m[2], i)})", i)
+            return self.push(f"(?P<{m[1] or m[2]}>", i, m.end())
+        if m := _CALL.match(p, i):  # old regex has no (?-1) nor (?+1)
+            self.emit(f"(?{self.group_number(m[1], i) or 'R'})", i)
             return m.end()
-        if p.startswith("(?P", i):
-            raise PcreError("unrecognized character after (?P", i + 3)
-        if p.startswith("(?<", i) or p.startswith("(?'", i):
-            raise PcreError("syntax error in subpattern name (missing terminator?)", i + 3)
-        if m := _CALL.match(p, i):
-            if m[1] or m[2] in ("0", "+0", "-0"):
-                self.emit("(?R)", i)
-            elif m[2]:
-                self.emit(f"(?{self.group_number(m[2], i)})", i)
-            else:
-                self.emit(f"(?&{self.name(m[3], i)})", i)
-            return m.end()
-        if p.startswith("(?(", i):
-            return self.condition(i)
+        if m := _CONDITION.match(p, i):  # regex knows only (?(1) and (?(name)
+            ref = m[1] or m[2] or m[4] or self.group_number(m[3], i + 3)
+            return self.push(f"(?({ref})", i, m.end())
+        if p.startswith("(?(", i):  # an assertion condition: the group that follows
+            return self.push("(?", i, i + 2)
         if p.startswith("(?C", i):
             raise PcreError("callouts (?C) are not supported", i + 2)
         if m := _OPTIONS.match(p, i):
@@ -500,50 +446,24 @@ class _Translator:
         raise PcreError("unrecognized character after (? or (?-", i + 2)
 
     def options(self, m: re.Match[str]) -> int:
-        """``(?imsx-imsx)`` / ``(?^...)`` settings and ``(?...:`` groups."""
-        reset, on, off, kind = m[1], m[2], m[3] or "", m[4]
+        """``(?imsx-imsx)`` settings, ``(?^...)`` resets and ``(?imsx-imsx:...)`` groups."""
+        on, off, kind = m[2], (m[3] or "") + "imsx" * bool(m[1]), m[4]  # (?^) unsets imnsx
         if "n" in on or "U" in on:
             raise PcreError("inline options n and U are not supported", m.start() + 2)
-        if reset:  # (?^) unsets i, m, n, s, x
-            off += "imsx"
         frame = self.frames[-1]
-        flags = {f for f in frame.flags if f[0] not in off} | {f for f in "imx" if f in on}
+        flags = {f for f in frame.flags if f[0] not in off} | set(on) & {"i", "m", "x"}
         flags |= {"xx"} if "xx" in on else set()
-        # i and s are regex's to apply: a scoped group; m and x are applied here in translation
+        # regex applies i and s, in a scoped group; m and x are applied here, by translation
         on_is = "".join(f for f in "is" if f in on)
         off_is = "".join(f for f in "is" if f in off and f not in on)
-        opener = f"(?{on_is}{'-' if off_is else ''}{off_is}:" if on_is or off_is else ""
+        opener = f"(?{on_is}{'-' * bool(off_is)}{off_is}:" if on_is or off_is else ""
         if kind == ":":
-            return self.push(opener or "(?:", m.start(), frozenset(flags), m.end())
+            return self.push(opener or "(?:", m.start(), m.end(), frozenset(flags))
         frame.flags = frozenset(flags)  # a setting lasts to the end of the enclosing group
         if opener:
             self.emit(opener, m.start())
             frame.reopen.append(opener)
         return m.end()
-
-    def condition(self, i: int) -> int:
-        """``(?(cond)yes|no)``; an assertion condition is parsed as the group that follows."""
-        p = self.p
-        if p.startswith("(?(?", i):
-            return self.push("(?", i, self.frames[-1].flags, i + 2)
-        end = p.find(")", i + 3)
-        if end < 0:
-            raise PcreError("malformed number or name after (?(", i + 3)
-        cond = p[i + 3:end]
-        if m := re.fullmatch(r"<(\w+)>|'(\w+)'", cond):
-            cond = self.name(m[1] or m[2], i + 3)
-        elif re.fullmatch(r"[+-]\d+", cond):
-            cond = str(self.group_number(cond, i + 3))
-        return self.push(f"(?({cond})", i, self.frames[-1].flags, end + 1)
-
-    def verb(self, i: int) -> int:
-        m = _VERB.match(self.p, i)
-        if m and m[2] == ":" and m[1] in _ALPHA_GROUPS:
-            return self.push(_ALPHA_GROUPS[m[1]], i, self.frames[-1].flags, m.end())
-        if m and m[2] == ")" and m[1] in _VERBS:
-            self.emit(_VERBS[m[1]], i)
-            return m.end()
-        raise PcreError(f"(*{m[1] if m else ''}) is not supported", i)
 
 
 def _translate(pattern: str) -> _Translator:
@@ -553,23 +473,23 @@ def _translate(pattern: str) -> _Translator:
 
 
 def translate_pcre(pattern: str) -> str:
-    """PCRE syntax (with ModSecurity's DOTALL | DOLLAR_ENDONLY) to ``regex`` V0 syntax.
+    """PCRE syntax (compiled with DOTALL | DOLLAR_ENDONLY) to ``regex`` V0 syntax.
 
-    >>> translate_pcre(r"^(?i)a\\x{41}$")
-    '^(?i:a\\\\x41\\\\Z)'
+    ``translate_pcre(r"^(?i)a\\x{2e}$")`` is ``r"^(?i:a\\x2e\\Z)"``.
     """
     return "".join(_translate(pattern).out)
 
 
 @functools.lru_cache(maxsize=4096)
 def compile_pcre(pattern: str, *, caseless: bool = False) -> regex.Pattern[bytes]:
-    """Compile a PCRE ``pattern`` for matching bytes, as ModSecurity's ``@rx`` does.
+    """Compile a PCRE ``pattern`` to match bytes as ModSecurity's ``@rx`` does; cached.
 
     Raises PcreError with PCRE2's message and an offset into ``pattern``.
     """
-    bad = next((k for k, ch in enumerate(pattern) if ord(ch) > 0xFF), None)
-    if bad is not None:
-        raise PcreError("pattern is not latin-1 text (one character per byte)", bad)
+    try:
+        pattern.encode("latin-1")
+    except UnicodeEncodeError as err:
+        raise PcreError("pattern is not latin-1 text (one character per byte)", err.start) from None
     translator = _translate(pattern)
     flags = regex.V0 | regex.DOTALL | (regex.IGNORECASE if caseless else 0)
     try:

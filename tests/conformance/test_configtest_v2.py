@@ -181,6 +181,19 @@ def test_debian_recommended_and_crs_3_3_4_are_accepted(tmp_path: Path, debian_cr
     assert sum(1 for _ in result.ruleset.starters()) > 500
 
 
+def test_duplicate_of_a_crs_id_names_the_crs_rule(tmp_path: Path, debian_crs: Path) -> None:
+    mine = tmp_path / "bad_duplicate_id_with_crs.conf"
+    mine.write_text('SecRule ARGS "@rx x" "id:942100,phase:2,pass,log"\n')
+    entry = entry_including(tmp_path, ["/etc/modsecurity/crs/crs-setup.conf",
+                                       *sorted(glob.glob(str(debian_crs / "rules" / "*.conf"))), str(mine)])
+    [error] = ours(entry).errors
+    assert error.location is not None and (error.location.file, error.location.line) == (str(mine), 1)
+    assert error.message == "ModSecurity: Found another rule with the same id"
+    assert "REQUEST-942-APPLICATION-ATTACK-SQLI.conf" in error.notes[0]
+    reference = modsec2_verdict(entry, tmp_path)
+    assert (reference.ok, reference.file, reference.line) == (False, str(mine), 1)
+
+
 def test_crs_4_28_0_is_accepted(tmp_path: Path) -> None:
     root = require(SHARED / "crs" / "v4.28.0", "CRS 4.28.0 test data")
     assert_both_accept(tmp_path, [str(root / "crs-setup.conf.example"),

@@ -140,6 +140,13 @@ def test_every_engine_directive_is_registered_with_v2_arity() -> None:
     assert get("secgeolookupdb") is get("SecGeoLookupDB")  # Apache looks names up case-insensitively
 
 
+def test_exactly_the_84_directives_of_v2_are_known() -> None:
+    import modsec_py.seclang.loader  # noqa: F401  (registers every family, rule directives included)
+    from modsec_py.seclang.directives._registry import names
+
+    assert set(names()) == set(V2_ARITY) | RULE_DIRECTIVES
+
+
 @pytest.mark.parametrize(("name", "help_text"), [
     ("SecRuleEngine", "On or Off"),
     ("SecAuditEngine", "On, Off or RelevantOnly to determine the level of audit logging"),
