@@ -37,7 +37,6 @@ def _bytes(text: str) -> frozenset[int]:
 
 
 _ALL = frozenset(range(256))
-_HSPACE, _VSPACE = _bytes("\t \xa0"), _bytes("\n\v\f\r\x85")  # PCRE's \h and \v without UTF
 _POSIX = {  # PCRE's default ("C" locale) tables
     "alpha": _bytes(string.ascii_letters), "digit": _bytes(string.digits),
     "alnum": _bytes(string.ascii_letters + string.digits), "lower": _bytes(string.ascii_lowercase),
@@ -46,6 +45,10 @@ _POSIX = {  # PCRE's default ("C" locale) tables
     "print": frozenset(range(32, 127)), "punct": _bytes(string.punctuation),
     "xdigit": _bytes(string.hexdigits), "word": _bytes(string.ascii_letters + string.digits + "_"),
     "ascii": frozenset(range(128)),
+}
+_SHORTHANDS = {  # inside classes; \h and \v also outside (their upper case: the complement)
+    "d": _POSIX["digit"], "s": _POSIX["space"], "w": _POSIX["word"],
+    "h": _bytes("\t \xa0"), "v": _bytes("\n\v\f\r\x85"),  # PCRE's \h \v without UTF
 }
 _CHAR_ESCAPES = {"a": 0x07, "e": 0x1B, "f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09}
 _ESCAPES = {  # outside a class; \d \D \s \S \w \W \b \B \A \G \K mean the same to regex on bytes
@@ -66,7 +69,6 @@ _REGEX_MESSAGES = {  # regex's words -> PCRE2's, for errors only regex detects
     "multiple repeat": "quantifier does not follow a repeatable item",
     "invalid group reference": "reference to non-existent subpattern",
     "unknown group": "reference to non-existent subpattern",
-    "bad character range": "range out of order in character class",
 }
 _QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d*))?\}", re.ASCII)  # PCRE2 10.42: no {,n}, no spaces
 _OPTIONS = re.compile(r"\(\?(\^?)([imnsxJU]*)(?:-([imnsxJU]*))?([:)])")
@@ -87,24 +89,36 @@ def _take(text: str, pos: int, allowed: str, limit: int = 1 << 30) -> str:
     return text[pos:end]
 
 
-def _literal(value: int, in_class: bool = False) -> str:
-    """One byte as pattern text; in a class, printable ASCII and bytes >= 0x80 stay as they are."""
+def _literal(value: int) -> str:
+    """One byte as a literal outside a class."""
+    return chr(value) if chr(value).isascii() and chr(value).isalnum() else f"\\x{value:02x}"
+
+
+def _class_item(value: int) -> str:
+    """One byte inside a class: printable ASCII and bytes >= 0x80 as they are (CRS's UTF-8 too)."""
     char = chr(value)
-    if char.isascii() and char.isalnum() or in_class and ("!" <= char <= "~" or value >= 0x80):
+    if "!" <= char <= "~" or value >= 0x80:
         return "\\" + char if char in "\\]^-[" else char
     return f"\\x{value:02x}"
 
 
-def _class_body(members: frozenset[int]) -> str:
-    """A byte set as ranges, for inside ``[...]``."""
+def _fold(members: frozenset[int]) -> frozenset[int]:
+    """``members`` and their other case: PCRE's tables fold ASCII letters only."""
+    return members | {b ^ 0x20 for b in members if chr(b).isascii() and chr(b).isalpha()}
+
+
+def _byte_class(members: frozenset[int], caseless: bool) -> str:
+    """A class matching exactly ``members``, even where regex applies IGNORECASE."""
     out, values, i = [], sorted(members), 0
     while i < len(values):
         j = i
         while j + 1 < len(values) and values[j + 1] == values[j] + 1:
             j += 1
-        out.append(_literal(values[i]) + (f"-{_literal(values[j])}" if j > i else ""))
+        out.append(_class_item(values[i]) + (f"-{_class_item(values[j])}" if j > i else ""))
         i = j + 1
-    return "".join(out)
+    if not out:
+        return "(?!)"
+    return f"(?-i:[{''.join(out)}])" if caseless and _fold(members) != members else f"[{''.join(out)}]"
 
 
 @functools.cache
@@ -120,22 +134,24 @@ def _property(name: str) -> frozenset[int] | None:
 class _Frame:
     """An open group: the options in force, and the option groups opened inside it."""
 
-    __slots__ = ("flags", "reopen")
+    __slots__ = ("flags", "group", "reopen")
 
-    def __init__(self, flags: frozenset[str]) -> None:
+    def __init__(self, flags: frozenset[str], group: int) -> None:
         self.flags = flags  # the PCRE options translation depends on: i, m, x, xx
+        self.group = group  # its number if it captures, else 0
         self.reopen: list[str] = []  # "(?i:" openers of (?i) settings: closed and re-opened at |
 
 
 class _Translator:
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, caseless: bool) -> None:
         self.p = pattern
         self.out: list[str] = []
         self.starts: list[int] = []  # where each piece of ``out`` starts in the translation
         self.origins: list[int] = []  # and the offset in the pattern it comes from
         self.length = 0
-        self.frames = [_Frame(frozenset())]
+        self.frames = [_Frame(frozenset("i" * caseless), 0)]
         self.groups = 0  # capturing groups opened so far
+        self.names: set[str] = set()
 
     def emit(self, text: str, at: int) -> None:
         if text:
@@ -222,7 +238,7 @@ class _Translator:
             self.emit(_ESCAPES[c], i)
         elif c in "hHvVpP":
             members, end = self.byte_set(i)
-            self.emit(f"[{_class_body(members)}]" if members else "(?!)", i)
+            self.emit(_byte_class(members, "i" in self.frames[-1].flags), i)
             return end
         elif c in "gk":
             return self.reference(i)
@@ -277,10 +293,10 @@ class _Translator:
         return ord(c), j  # an escaped non-alphanumeric stands for itself
 
     def byte_set(self, i: int) -> tuple[frozenset[int], int]:
-        """The bytes ``\\h \\H \\v \\V \\p{..} \\P{..}`` at ``i`` match, and where it ends."""
+        """The bytes ``\\d \\h \\v \\p{..}``, ``\\D``... at ``i`` match, and where it ends."""
         c = self.p[i + 1]
-        if c in "hHvV":
-            members = _HSPACE if c in "hH" else _VSPACE
+        if c.lower() in _SHORTHANDS:
+            members = _SHORTHANDS[c.lower()]
             return (_ALL - members if c.isupper() else members), i + 2
         m = _PROPERTY.match(self.p, i + 2)
         if not m:
@@ -294,9 +310,14 @@ class _Translator:
         """Emit ``\\<digits>`` as a back reference if PCRE2 reads it as one (else it is octal)."""
         digits = _take(self.p, i + 1, string.digits)
         if int(digits) < 10 or digits[0] in "89" or int(digits) <= self.groups:
-            self.emit(f"\\g<{int(digits)}>", i)
+            self.emit(self.backref(int(digits), i), i)
             return True
         return False
+
+    def backref(self, number: int, at: int) -> str:
+        if any(frame.group == number for frame in self.frames):  # regex gets these wrong
+            raise PcreError("a back reference inside the group it refers to is not supported", at)
+        return f"\\g<{number}>"
 
     def reference(self, i: int) -> int:
         """``\\k`` (named back reference) and ``\\g`` (back reference; with <> or '' a call)."""
@@ -310,7 +331,7 @@ class _Translator:
         elif call:
             self.emit(f"(?{self.group_number(target, i) or 'R'})", i)
         else:
-            self.emit(f"\\g<{self.group_number(target, i)}>", i)
+            self.emit(self.backref(self.group_number(target, i), i), i)
         return m.end()
 
     def group_number(self, text: str, at: int) -> int:
@@ -337,19 +358,19 @@ class _Translator:
         return _ALL - _POSIX[name] if negated else _POSIX[name]
 
     def char_class(self, i: int) -> int:
-        """``[...]`` starting at ``i``; returns where it ends."""
-        p, n = self.p, len(self.p)
+        """``[...]`` at ``i``, emitted as the explicit set of bytes it matches; returns its end."""
+        p, n, caseless = self.p, len(self.p), "i" in self.frames[-1].flags
         if _POSIX_SYNTAX.match(p, i):
             raise PcreError("POSIX named classes are supported only within a class" if p[i + 1] == ":"
                             else "POSIX collating elements are not supported", i)
         negated = p.startswith("^", i + 1)
-        j, parts = i + 1 + negated, []
+        j, members, exact = i + 1 + negated, set(), set()  # exact: \p sets, which (?i) leaves alone
         state, low, first, quoted = "start", 0, True, False  # state: start, char, set, range, done
         while True:
             if j >= n:
                 raise PcreError("missing terminating ] for character class", n)
-            c, start = p[j], j
-            item: int | str | frozenset[int]
+            c, start, prop = p[j], j, False
+            item: int | frozenset[int]
             if quoted:
                 if p.startswith("\\E", j):
                     quoted, j = False, j + 2
@@ -373,42 +394,45 @@ class _Translator:
                     raise PcreError("\\N is not supported in a class", j + 2)
                 if e in "ABCGKRXZzgk":
                     raise PcreError("escape sequence is invalid in character class", j + 1)
-                if e in "dDsSwW":
-                    item, j = "\\" + e, j + 2
-                elif e in "hHvVpP":
+                if e in "dDsSwWhHvVpP":
                     item, j = self.byte_set(j)
+                    prop = e in "pP"
                 else:
                     item, j = self.char_escape(j) if e != "b" else (0x08, j + 2)
             elif c == "-" and not first and state in ("char", "set") and not p.startswith("]", j + 1):
                 if state == "set":  # PCRE2 refuses [\d-z]
                     raise PcreError("invalid range in character class", j)
-                parts.append("-")
                 state, j = "range", j + 1
                 continue
             else:
                 item, j = ord(c), j + 1
             first = False
-            if isinstance(item, int):
-                if state == "range" and item < low:
-                    raise PcreError("range out of order in character class", start)
-                parts.append(_literal(item, in_class=True))
-                state, low = ("done", 0) if state == "range" else ("char", item)
-            elif state == "range":  # PCRE2 refuses [a-\d]
-                raise PcreError("invalid range in character class", j)
-            else:
-                parts.append(item if isinstance(item, str) else _class_body(item))
+            if isinstance(item, frozenset):
+                if state == "range":  # PCRE2 refuses [a-\d]
+                    raise PcreError("invalid range in character class", j)
+                (exact if prop else members).update(item)
                 state = "set"
+            elif state == "range":
+                if item < low:
+                    raise PcreError("range out of order in character class", start)
+                members.update(range(low, item + 1))
+                state = "done"
+            else:
+                members.add(item)
+                state, low = "char", item
         if state == "range":  # "a-" then \E or spaces before "]": a literal hyphen
-            parts[-1] = r"\-"
-        body = "".join(parts)  # empty when every part was an empty set
-        self.emit(f"[{'^' * negated}{body}]" if body else r"[\x00-\xff]" if negated else "(?!)", i)
+            members.add(ord("-"))
+        folded = (_fold(frozenset(members)) if caseless else frozenset(members)) | exact
+        self.emit(_byte_class(_ALL - folded if negated else folded, caseless), i)
         return j + 1
 
     # -- groups --------------------------------------------------------------------------------
 
-    def push(self, opener: str, at: int, end: int, flags: frozenset[str] | None = None) -> int:
+    def push(self, opener: str, at: int, end: int, flags: frozenset[str] | None = None,
+             capture: bool = False) -> int:
         self.emit(opener, at)
-        self.frames.append(_Frame(self.frames[-1].flags if flags is None else flags))
+        self.groups += capture
+        self.frames.append(_Frame(self.frames[-1].flags if flags is None else flags, self.groups * capture))
         return end
 
     def open_group(self, i: int) -> int:
@@ -419,18 +443,20 @@ class _Translator:
                 raise PcreError("missing ) after (?# comment", len(p))
             return end + 1
         if not p.startswith("(?", i) and not (p.startswith("(*", i) and p[i + 2:i + 3].isalpha()):
-            self.groups += 1
-            return self.push("(", i, i + 1)
+            return self.push("(", i, i + 1, capture=True)
         opener = next((o for o in _OPENERS if p.startswith(o, i)), None)
         if opener:  # the rest, up to the matching ")", is translated as usual
             return self.push(opener, i, i + len(opener))
         if p.startswith("(*", i):
             raise PcreError(f"({_take(p, i + 1, '*' + string.ascii_letters + '_')}) is not supported", i)
         if m := _NAMED.match(p, i):
-            if (m[1] or m[2])[0].isdigit():
+            name = m[1] or m[2]
+            if name[0].isdigit():
                 raise PcreError("subpattern name must start with a non-digit", i + 3)
-            self.groups += 1
-            return self.push(f"(?P<{m[1] or m[2]}>", i, m.end())
+            if name in self.names and "(?J" not in p and "(?|" not in p:
+                raise PcreError("two named subpatterns have the same name (PCRE2_DUPNAMES not set)", i + 3)
+            self.names.add(name)
+            return self.push(f"(?P<{name}>", i, m.end(), capture=True)
         if m := _CALL.match(p, i):  # old regex has no (?-1) nor (?+1)
             self.emit(f"(?{self.group_number(m[1], i) or 'R'})", i)
             return m.end()
@@ -466,18 +492,19 @@ class _Translator:
         return m.end()
 
 
-def _translate(pattern: str) -> _Translator:
-    translator = _Translator(pattern)
+def _translate(pattern: str, caseless: bool) -> _Translator:
+    translator = _Translator(pattern, caseless)
     translator.run()
     return translator
 
 
-def translate_pcre(pattern: str) -> str:
+def translate_pcre(pattern: str, *, caseless: bool = False) -> str:
     """PCRE syntax (compiled with DOTALL | DOLLAR_ENDONLY) to ``regex`` V0 syntax.
 
-    ``translate_pcre(r"^(?i)a\\x{2e}$")`` is ``r"^(?i:a\\x2e\\Z)"``.
+    ``translate_pcre(r"^(?i)a\\x{2e}$")`` is ``r"^(?i:a\\x2e\\Z)"``. ``caseless``: the pattern
+    will be compiled with IGNORECASE (as PCRE2_CASELESS).
     """
-    return "".join(_translate(pattern).out)
+    return "".join(_translate(pattern, caseless).out)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -490,7 +517,7 @@ def compile_pcre(pattern: str, *, caseless: bool = False) -> regex.Pattern[bytes
         pattern.encode("latin-1")
     except UnicodeEncodeError as err:
         raise PcreError("pattern is not latin-1 text (one character per byte)", err.start) from None
-    translator = _translate(pattern)
+    translator = _translate(pattern, caseless)
     flags = regex.V0 | regex.DOTALL | (regex.IGNORECASE if caseless else 0)
     try:
         return regex.compile("".join(translator.out).encode("latin-1"), flags)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 
+from modsec_py._util.cnum import atoi
 from modsec_py.actions.spec import Cardinality, CardinalityGroup, get_action, parse_phase
 from modsec_py.rules.model import ActionCall
 
@@ -62,7 +63,7 @@ class ActionSet:
         elif name == "chain":
             self.chained = True
         elif name == "skip" and value is not None:
-            self.skip = int(value) if value.isdigit() else 0
+            self.skip = max(atoi(value), 0) or 1  # v2: atoi, and anything below 1 skips one
         elif name == "skipAfter":
             self.skip_after = value
         elif name in INTERCEPT_ACTIONS:

@@ -80,6 +80,8 @@ MATCH_CASES: list[tuple[str, bytes, bool]] = [
     (r"^(?|(a)|(b))\1$", b"bb", True), ("a(*F)|b", b"a", False), ("a(*FAIL)|b", b"b", True),
     # \p with Unicode properties of U+0000-U+00FF, \K
     (r"\p{L}", b"\xe9", True), (r"\p{Lu}", b"a", False), (r"[\P{L}]", b"1", True), (r"a\Kb", b"ab", True),
+    (r"(?i)\p{Lu}", b"a", False), (r"(?i)[b\p{Lu}]", b"a", False), (r"(?i)[a\p{Lu}]", b"a", True),
+    (r"(?i)[^\p{Lu}]", b"a", True), (r"(?i)[^a]", b"A", False), (r"(?i)[[:^upper:]]", b"a", False),
     # bytes outside ASCII (CRS writes UTF-8 quotes inside classes) are matched byte for byte
     (utf8("[´’‘]"), "’".encode(), True), (utf8("[´’‘]"), b"\xb4", True), (utf8("^[´’‘]$"), "’".encode(), False),
     (utf8("x[^´]"), b"x\xc2", False), (utf8(r"\´"), "´".encode(), True), ("\xe9", b"\xe9", True),
@@ -112,6 +114,7 @@ ERROR_CASES: list[tuple[str, str, int | None]] = [  # offset None: PCRE2's is no
     (r"\p{Xx}", "unknown property after \\P or \\p", 6),
     ("(?<1a>x)", "subpattern name must start with a non-digit", 3),
     (r"\8", "reference to non-existent subpattern", None),
+    ("(?<n>a)(?<n>b)", "two named subpatterns have the same name (PCRE2_DUPNAMES not set)", None),
 ]
 
 
@@ -133,7 +136,8 @@ def test_error_reads_like_pcre(pattern: str, message: str, offset: int | None) -
         assert caught.value.offset == offset
 
 
-@pytest.mark.parametrize("pattern", ["(*COMMIT)a", "(*UTF)a", "(*pla:a)", "(?U)a+", "(?n)(a)", "(?C1)a"])
+@pytest.mark.parametrize("pattern", ["(*COMMIT)a", "(*UTF)a", "(*pla:a)", "(?U)a+", "(?n)(a)", "(?C1)a",
+                                     r"(a\1?)+", r"(a\g{-1})"])
 def test_what_regex_cannot_do_is_refused_clearly(pattern: str) -> None:
     with pytest.raises(PcreError, match="not supported"):
         compile_pcre(pattern)
@@ -143,8 +147,9 @@ def test_translation_text() -> None:
     assert translate_pcre("^abc$") == r"^abc\Z"
     assert translate_pcre(r"\x{41}\z\Z") == r"A\Z(?=\n?\Z)"
     assert translate_pcre("a(?i)b|c") == "a(?i:b)|(?i:c)"
-    assert translate_pcre(r"[\v]") == r"[\x0a-\x0d\x85]"
-    assert translate_pcre(utf8("[´’]")) == utf8("[´’]")  # non-ASCII bytes stay as they are
+    assert translate_pcre(r"[\v]") == "[\\x0a-\\x0d\x85]"  # a class becomes the set of its bytes
+    assert translate_pcre(utf8("[´’]")) == "[\x80\x99\xb4\xc2\xe2]"  # UTF-8 bytes, as they are
+    assert translate_pcre(r"[\p{Lu}]", caseless=True) == "(?-i:[A-Z\xc0-\xd6\xd8-\xde])"
 
 
 def test_match_positions_and_captures() -> None:
