@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "modsec_py"
 
 # Top-level module or package of modsec_py -> its layer.
 LAYERS = {
-    "errors": 0, "paths": 0, "_util": 0, "__main__": 8,
+    "errors": 0, "paths": 0, "_util": 0, "__main__": 8, "collection": 1,
     "config": 1,
     "actions": 2, "variables": 2, "operators": 2, "transformations": 2,
     "rules": 3,

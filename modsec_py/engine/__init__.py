@@ -1,0 +1,1 @@
+"""The engine: WAF (compiled configuration) and Transaction (one request)."""

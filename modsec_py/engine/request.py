@@ -1,0 +1,158 @@
+"""Turning what the connector hands over into v2's request variables.
+
+The request line becomes REQUEST_LINE / METHOD / PROTOCOL / URI / FILENAME / BASENAME /
+QUERY_STRING and ARGS_GET; headers give REQUEST_HEADERS and REQUEST_COOKIES; the body goes
+through the request body processor v2 would pick (or the one ``ctl`` chose).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from modsec_py.engine.transaction import Transaction
+
+
+def set_request_line(tx: Transaction, uri: bytes, method: bytes, protocol: bytes) -> None:
+    data = tx.data
+    data.request_method = method
+    data.request_protocol = protocol
+    data.request_uri = data.request_uri_raw = uri
+    data.request_line = b" ".join(part for part in (method, uri, protocol) if part)
+    target = uri
+    if b"://" in target.split(b"?", 1)[0]:  # absolute form: http://host/path?query
+        after_scheme = target.split(b"://", 1)[1]
+        slash = after_scheme.find(b"/")
+        target = after_scheme[slash:] if slash >= 0 else b"/"
+    target = target.split(b"#", 1)[0]
+    path, question, query = target.partition(b"?")
+    data.request_filename = path
+    data.request_basename = path.rsplit(b"/", 1)[-1]
+    data.query_string = query if question else b""
+    if question:
+        for name, value in parse_urlencoded(tx, query):
+            data.args_get.add(name, value)
+            data.args.add(name, value)
+
+
+def parse_request_headers(tx: Transaction) -> None:
+    data = tx.data
+    data.reqbody_processor = (default_processor(tx) or "").encode("latin-1")
+    for name, value in data.request_headers:
+        if name.lower() == b"cookie":
+            for cookie_name, cookie_value in parse_cookies(tx, value):
+                data.request_cookies.add(cookie_name, cookie_value)
+        elif name.lower() == b"host" and not data.server_name:
+            data.server_name = value.rsplit(b":", 1)[0] if value.count(b":") == 1 else value
+
+
+def parse_urlencoded(tx: Transaction, text: bytes) -> list[tuple[bytes, bytes]]:
+    from modsec_py.bodyprocessors.urlencoded import parse_arguments
+
+    parsed = parse_arguments(text, tx.waf.config.argument_separator.encode("latin-1"))
+    if parsed.urlencoded_error:
+        tx.data.urlencoded_error = 1
+    return parsed.arguments
+
+
+def parse_cookies(tx: Transaction, header: bytes) -> list[tuple[bytes, bytes]]:
+    from modsec_py.bodyprocessors.cookies import parse_cookies as parse
+
+    config = tx.waf.config
+    separator = config.cookie_v0_separator.encode("latin-1") if config.cookie_v0_separator else None
+    return parse(header, config.cookie_format, separator)
+
+
+def _header(tx: Transaction, name: bytes) -> bytes | None:
+    found = tx.data.request_headers.get(name)
+    return found[0][1] if found else None
+
+
+def default_processor(tx: Transaction) -> str | None:
+    """v2's choice when no ctl picked one: from the Content-Type header."""
+    content_type = (_header(tx, b"content-type") or b"").lower()
+    if content_type.startswith(b"application/x-www-form-urlencoded"):
+        return "URLENCODED"
+    if content_type.startswith(b"multipart/form-data"):
+        return "MULTIPART"
+    return None
+
+
+def process_request_body(tx: Transaction, body: bytes) -> None:
+    """Run the request body processor; sets ARGS_POST, FILES*, MULTIPART_*, REQBODY_*."""
+    data = tx.data
+    data.request_body_length = len(body)
+    if not tx.request_body_access:
+        return
+    processor = tx.request_body_processor or (data.reqbody_processor.decode("latin-1") or None)
+    data.reqbody_processor = (processor or "").encode("latin-1")
+    if processor is None:
+        if tx.force_request_body_variable:
+            data.request_body = body
+        return
+    error = None
+    arguments: list[tuple[bytes, bytes]] = []
+    if processor == "URLENCODED":
+        data.request_body = body
+        arguments = parse_urlencoded(tx, body)
+    elif processor == "MULTIPART":
+        error, arguments = _multipart(tx, body)
+    elif processor == "JSON":
+        from modsec_py.bodyprocessors.json import JsonProcessor
+
+        config = tx.waf.config
+        json_processor = JsonProcessor(config.request_body_json_depth_limit, config.arguments_limit, len(data.args))
+        json_processor.feed(body)
+        result = json_processor.finish()
+        error, arguments = result.error, result.arguments
+    elif processor == "XML":
+        from modsec_py.bodyprocessors.xml import XmlProcessor
+
+        xml_processor = XmlProcessor(tx.waf.config.xml_external_entity)
+        xml_processor.feed(body)
+        xml_result = xml_processor.finish()
+        error, data.xml_document = xml_result.error, xml_result.document
+    for name, value in arguments:
+        data.args_post.add(name, value)
+        data.args.add(name, value)
+    if error is not None:
+        data.reqbody_error = data.reqbody_processor_error = 1
+        data.reqbody_error_msg = data.reqbody_processor_error_msg = error.message
+        if error.at_completion:
+            tx.body_failed = True
+
+
+_FLAGS = {
+    "MULTIPART_BOUNDARY_QUOTED": "boundary_quoted", "MULTIPART_BOUNDARY_WHITESPACE": "boundary_whitespace",
+    "MULTIPART_DATA_BEFORE": "data_before", "MULTIPART_DATA_AFTER": "data_after",
+    "MULTIPART_HEADER_FOLDING": "header_folding", "MULTIPART_LF_LINE": "lf_line",
+    "MULTIPART_CRLF_LINE": "crlf_line", "MULTIPART_MISSING_SEMICOLON": "missing_semicolon",
+    "MULTIPART_INVALID_QUOTING": "invalid_quoting", "MULTIPART_INVALID_PART": "invalid_part",
+    "MULTIPART_INVALID_HEADER_FOLDING": "invalid_header_folding",
+    "MULTIPART_FILE_LIMIT_EXCEEDED": "file_limit_exceeded", "MULTIPART_UNMATCHED_BOUNDARY": "unmatched_boundary",
+    "MULTIPART_STRICT_ERROR": "strict_error", "MULTIPART_CRLF_LF_LINES": "crlf_lf_lines",
+}
+
+
+def _multipart(tx: Transaction, body: bytes) -> tuple[object, list[tuple[bytes, bytes]]]:
+    from modsec_py.bodyprocessors.multipart import MultipartParser
+
+    data = tx.data
+    parser = MultipartParser(_header(tx, b"content-type") or b"", upload_file_limit=tx.waf.config.upload_file_limit)
+    for start in range(0, len(body), 8192):  # Apache hands the body over in brigades of up to 8 KB
+        parser.feed(body[start:start + 8192])
+    result = parser.finish()
+    flags = result.flags
+    data.multipart_flags = {name: int(bool(getattr(flags, attribute))) for name, attribute in _FLAGS.items()}
+    data.multipart_name = result.multipart_name or b""
+    data.multipart_filename = result.multipart_filename or b""
+    for part in result.parts:
+        name = part.name or b""
+        for line in part.header_lines:
+            data.multipart_part_headers.add(name, line)
+        if part.is_file:
+            data.files.add(name, part.filename or b"")
+            data.files_sizes.add(name, str(part.size).encode())
+            data.files_tmpnames.add(name, (part.tmp_file_name or "").encode("latin-1"))
+            data.files_combined_size += part.size
+    return result.error, result.arguments
