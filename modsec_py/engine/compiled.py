@@ -78,6 +78,7 @@ class CompiledRule:
     next: CompiledRule | None = None
     starter: CompiledRule | None = None
     metadata: list[tuple[bytes, bytes]] = field(default_factory=list)  # the RULE collection
+    plain_targets: bool = True  # no negated or counting target: the runner's fast path
 
     @property
     def acting(self) -> CompiledRule:
@@ -150,6 +151,7 @@ def compile_rule(rule: Rule, config: EngineConfig, default_intercept: ActionCall
         skip=effective.skip or 0, skip_after=effective.skip_after,
     )
     compiled.metadata = _rule_collection(compiled)
+    compiled.plain_targets = not any(target.negated or target.counting for target in compiled.targets)
     return compiled
 
 

@@ -18,21 +18,21 @@ if TYPE_CHECKING:
     import regex
 
     from modsec_py.engine.compiled import CompiledRule
+    from modsec_py.engine.variables import CompiledTarget, Pairs
 
 
 @dataclass(slots=True)
 class _TargetExclusion:
     variable: str  # upper-case variable name
-    key: str | None  # lower-case key
+    key: bytes | None  # lower-case key
     key_regex: regex.Pattern[bytes] | None
 
-    def covers(self, name: str) -> bool:
-        variable, _colon, key = name.partition(":")
-        if variable.upper() != self.variable:
+    def covers(self, variable: str, key: bytes | None) -> bool:
+        if variable != self.variable:
             return False
         if self.key_regex is not None:
-            return bool(self.key_regex.search(key.encode("latin-1")))
-        return self.key is None or key.lower() == self.key
+            return key is not None and bool(self.key_regex.search(key))
+        return self.key is None or (key is not None and key.lower() == self.key)
 
 
 @dataclass(slots=True)
@@ -67,11 +67,17 @@ class RuntimeExclusions:
                 return True
         return bool(self.tags) and any(pattern.search(tag) for pattern in self.tags for tag in _tags(rule))
 
-    def filter_targets(self, rule: CompiledRule, items: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    def filter_targets(self, rule: CompiledRule, groups: list[tuple[CompiledTarget, Pairs]]
+                       ) -> list[tuple[CompiledTarget, Pairs]]:
         applicable = [exclusion for kind, matcher, exclusion in self.targets if _selects(kind, matcher, rule)]
         if not applicable:
-            return items
-        return [item for item in items if not any(exclusion.covers(item[0]) for exclusion in applicable)]
+            return groups
+        kept = []
+        for target, pairs in groups:
+            variable = ("&" if target.counting else "") + target.name
+            kept.append((target, [pair for pair in pairs
+                                  if not any(exclusion.covers(variable, pair[0]) for exclusion in applicable)]))
+        return kept
 
 
 def _tags(rule: CompiledRule) -> list[bytes]:
@@ -93,4 +99,4 @@ def _parse_target(text: str) -> _TargetExclusion:
     variable, colon, key = text.strip().partition(":")
     if colon and len(key) >= 2 and key.startswith("/") and key.endswith("/"):
         return _TargetExclusion(variable.upper(), None, compile_pcre(key[1:-1], caseless=True))
-    return _TargetExclusion(variable.upper(), key.lower() if colon else None, None)
+    return _TargetExclusion(variable.upper(), key.lower().encode("latin-1") if colon else None, None)

@@ -26,13 +26,62 @@ def set_request_line(tx: Transaction, uri: bytes, method: bytes, protocol: bytes
         target = after_scheme[slash:] if slash >= 0 else b"/"
     target = target.split(b"#", 1)[0]
     path, question, query = target.partition(b"?")
-    data.request_filename = path
-    data.request_basename = path.rsplit(b"/", 1)[-1]
+    data.request_filename = apache_path(path)
+    data.request_basename = data.request_filename.rsplit(b"/", 1)[-1]
+    tx.select_scope(data.request_filename)
     data.query_string = query if question else b""
     if question:
         for name, value in parse_urlencoded(tx, query):
             data.args_get.add(name, value)
             data.args.add(name, value)
+
+
+def apache_path(path: bytes) -> bytes:
+    """The path as Apache hands it to modules (v2's ``r->parsed_uri.path``, REQUEST_FILENAME).
+
+    Apache 2.4 (``ap_process_request_internal``) merges slashes, resolves ``.`` and ``..``
+    segments (never above the root) and percent-decodes the path before ModSecurity runs. A
+    path Apache would refuse (a bad escape: 400; ``%2F`` or ``%00``: 404) never reaches it; here
+    such escapes are left as written.
+    """
+    if b"%" in path:
+        path = _percent_decode(path)
+    if b"//" not in path and b"/." not in path:
+        return path
+    segments: list[bytes] = []
+    parts = path.split(b"/")
+    for position, segment in enumerate(parts[1:] if path.startswith(b"/") else parts, 1):
+        last = position == len(parts) - (1 if path.startswith(b"/") else 0)
+        if segment == b"." or (segment == b"" and not last):
+            continue
+        if segment == b"..":
+            if segments:
+                segments.pop()
+            continue
+        segments.append(segment)
+    if parts[-1] in (b".", b"..") and segments and segments[-1] != b"":
+        segments.append(b"")  # "/a/b/.." is "/a/"
+    return (b"/" if path.startswith(b"/") else b"") + b"/".join(segments)
+
+
+def _percent_decode(path: bytes) -> bytes:
+    out = bytearray()
+    index, length = 0, len(path)
+    while index < length:
+        byte = path[index]
+        if byte == 0x25 and index + 2 < length and _is_hex(path[index + 1]) and _is_hex(path[index + 2]):
+            decoded = int(path[index + 1:index + 3], 16)
+            if decoded not in (0x2F, 0x00):  # Apache refuses these (AllowEncodedSlashes Off)
+                out.append(decoded)
+                index += 3
+                continue
+        out.append(byte)
+        index += 1
+    return bytes(out)
+
+
+def _is_hex(byte: int) -> bool:
+    return 0x30 <= byte <= 0x39 or 0x41 <= byte <= 0x46 or 0x61 <= byte <= 0x66
 
 
 def parse_request_headers(tx: Transaction) -> None:
@@ -49,7 +98,7 @@ def parse_request_headers(tx: Transaction) -> None:
 def parse_urlencoded(tx: Transaction, text: bytes) -> list[tuple[bytes, bytes]]:
     from modsec_py.bodyprocessors.urlencoded import parse_arguments
 
-    parsed = parse_arguments(text, tx.waf.config.argument_separator.encode("latin-1"))
+    parsed = parse_arguments(text, tx.config.argument_separator.encode("latin-1"))
     if parsed.urlencoded_error:
         tx.data.urlencoded_error = 1
     return parsed.arguments
@@ -58,7 +107,7 @@ def parse_urlencoded(tx: Transaction, text: bytes) -> list[tuple[bytes, bytes]]:
 def parse_cookies(tx: Transaction, header: bytes) -> list[tuple[bytes, bytes]]:
     from modsec_py.bodyprocessors.cookies import parse_cookies as parse
 
-    config = tx.waf.config
+    config = tx.config
     separator = config.cookie_v0_separator.encode("latin-1") if config.cookie_v0_separator else None
     return parse(header, config.cookie_format, separator)
 
@@ -100,7 +149,7 @@ def process_request_body(tx: Transaction, body: bytes) -> None:
     elif processor == "JSON":
         from modsec_py.bodyprocessors.json import JsonProcessor
 
-        config = tx.waf.config
+        config = tx.config
         json_processor = JsonProcessor(config.request_body_json_depth_limit, config.arguments_limit, len(data.args))
         json_processor.feed(body)
         result = json_processor.finish()
@@ -108,7 +157,7 @@ def process_request_body(tx: Transaction, body: bytes) -> None:
     elif processor == "XML":
         from modsec_py.bodyprocessors.xml import XmlProcessor
 
-        xml_processor = XmlProcessor(tx.waf.config.xml_external_entity)
+        xml_processor = XmlProcessor(tx.config.xml_external_entity)
         xml_processor.feed(body)
         xml_result = xml_processor.finish()
         error, data.xml_document = xml_result.error, xml_result.document
@@ -138,7 +187,7 @@ def _multipart(tx: Transaction, body: bytes) -> tuple[object, list[tuple[bytes, 
     from modsec_py.bodyprocessors.multipart import MultipartParser
 
     data = tx.data
-    parser = MultipartParser(_header(tx, b"content-type") or b"", upload_file_limit=tx.waf.config.upload_file_limit)
+    parser = MultipartParser(_header(tx, b"content-type") or b"", upload_file_limit=tx.config.upload_file_limit)
     for start in range(0, len(body), 8192):  # Apache hands the body over in brigades of up to 8 KB
         parser.feed(body[start:start + 8192])
     result = parser.finish()

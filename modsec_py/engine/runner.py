@@ -9,12 +9,14 @@ rule of a chain, the disruptive one (only a warning in DetectionOnly, in phase 5
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from modsec_py.engine.actions import run_actions
 from modsec_py.engine.compiled import CompiledRule
 from modsec_py.engine.results import Interruption, MatchedRule, RuleEngineMode
 from modsec_py.engine.state import MatchedVar
+from modsec_py.engine.variables import CompiledTarget, Pairs
 from modsec_py.operators._base import OperatorError
 
 if TYPE_CHECKING:
@@ -22,10 +24,11 @@ if TYPE_CHECKING:
 
 
 def run_phase(tx: Transaction, phase: int) -> None:
-    waf = tx.waf
-    rules = waf.phases[phase]
-    after = waf.skip_after_index[phase]
+    ruleset = tx.ruleset
+    rules = ruleset.phases[phase]
+    after = ruleset.skip_after_index[phase]
     count = len(rules)
+    matched_vars = tx.data.matched_vars
     index = skip = 0
     while index < count:
         rule = rules[index]
@@ -37,7 +40,13 @@ def run_phase(tx: Transaction, phase: int) -> None:
             continue
         if tx.exclusions and tx.exclusions.removes(rule):
             continue
-        if not _run_chain(tx, rule):
+        if rule.next is None:  # a rule without a chain: no need for the chain's bookkeeping
+            matched = _run_rule(tx, rule)
+            if matched_vars:
+                matched_vars.clear()
+            if not matched:
+                continue
+        elif not _run_chain(tx, rule):
             continue
         if tx.interruption is not None or tx.stop_phase:
             return
@@ -63,87 +72,105 @@ def _run_chain(tx: Transaction, starter: CompiledRule) -> bool:
 
 
 def _run_rule(tx: Transaction, rule: CompiledRule) -> bool:
-    data = tx.data
-    items = _targets(tx, rule)
-    if not items:
+    groups = _targets(tx, rule)
+    if not groups:
         return False
+    data = tx.data
     operator = rule.operator
+    evaluate = operator.evaluate if operator is not None else None
+    negated = rule.negated
+    transformations = rule.transformations
+    cache = tx.transformation_cache.setdefault(rule.transformation_names, {}) if transformations else None
     tx.capturing = rule.capture
     tx.current_rule = rule
     matched = 0
-    for name, value in items:
-        values = _values_to_check(tx, rule, value)
-        for checked in values:
-            if operator is None:
-                detail: object | None = True
+    for target, pairs in groups:
+        for key, value in pairs:
+            if cache is None:
+                values: tuple[bytes, ...] | list[bytes] = (value,)
+            elif rule.multi_match:
+                values = _each_step(transformations, value)
             else:
-                try:
-                    detail = operator.evaluate(tx, checked)
-                except OperatorError as error:  # v2: the rule fails, processing goes on
-                    tx.debug(4, f"Operator error: {error.message}")
-                    tx.debug(1, "Rule processing failed.")
-                    return False
-            if (detail is not None) == rule.negated:
-                continue
-            matched += 1
-            if rule.negated:
-                message = _negated_message(rule, name)
-            elif operator is None:
-                message = "Unconditional match in SecAction."
-            else:
-                message = operator.message(detail, name)
-            var = MatchedVar(name, value if rule.operator is None else checked)
-            data.matched_var = var
-            data.matched_vars.append(var)
-            acting = rule.acting
-            if acting.severity is not None and acting.severity < data.highest_severity and not rule.chained:
-                data.highest_severity = acting.severity
-            run_actions(tx, rule)
-            if not rule.chained:
-                _disrupt(tx, rule, message)
-                if tx.rule_intercepted:
-                    return True
+                checked = cache.get(value)
+                if checked is None:
+                    checked = value
+                    for function in transformations:
+                        checked = function(checked)
+                    cache[value] = checked
+                values = (checked,)
+            for checked in values:
+                if evaluate is None:
+                    detail: object | None = True
+                else:
+                    try:
+                        detail = evaluate(tx, checked)
+                    except OperatorError as error:  # v2: the rule fails, processing goes on
+                        tx.debug(4, f"Operator error: {error.message}")
+                        tx.debug(1, "Rule processing failed.")
+                        return False
+                if (detail is not None) == negated:
+                    continue
+                matched += 1
+                name = target.item_name(key)
+                if negated:
+                    message = _negated_message(rule, name)
+                elif operator is None:
+                    message = "Unconditional match in SecAction."
+                else:
+                    message = operator.message(detail, name)
+                var = MatchedVar(name, value if operator is None else checked)
+                data.matched_var = var
+                data.matched_vars.append(var)
+                acting = rule.acting
+                if acting.severity is not None and acting.severity < data.highest_severity and not rule.chained:
+                    data.highest_severity = acting.severity
+                run_actions(tx, rule)
+                if not rule.chained:
+                    _disrupt(tx, rule, message)
+                    if tx.rule_intercepted:
+                        return True
     return matched > 0
 
 
-def _values_to_check(tx: Transaction, rule: CompiledRule, value: bytes) -> list[bytes]:
-    """The value after the transformation chain; with multiMatch, each changed step too."""
-    if not rule.transformations:
-        return [value]
-    if rule.multi_match:
-        steps = [value]
-        for function in rule.transformations:
-            changed = function(steps[-1])
-            if changed != steps[-1]:
-                steps.append(changed)
-        return steps
-    cache = tx.transformation_cache.setdefault(rule.transformation_names, {})
-    cached = cache.get(value)
-    if cached is None:
-        cached = value
-        for function in rule.transformations:
-            cached = function(cached)
-        cache[value] = cached
-    return [cached]
+def _each_step(transformations: tuple[Callable[[bytes], bytes], ...], value: bytes) -> list[bytes]:
+    """multiMatch: the value, then each transformation result that changed it."""
+    steps = [value]
+    for function in transformations:
+        changed = function(steps[-1])
+        if changed != steps[-1]:
+            steps.append(changed)
+    return steps
 
 
-def _targets(tx: Transaction, rule: CompiledRule) -> list[tuple[str, bytes]]:
-    """v2's target table: members added in order, a negated target unsets its names."""
+def _targets(tx: Transaction, rule: CompiledRule) -> list[tuple[CompiledTarget, Pairs]]:
+    """v2's target table, as (target, its (key, value) pairs) groups in target order.
+
+    Members are added in order; a negated target unsets the names it selects.
+    """
     data = tx.data
-    items: list[tuple[str, bytes]] = []
-    for target in rule.targets:
-        members = target.members(data, rule.acting)
-        if target.counting:
-            written = target.written_key.encode("latin-1") if target.written_key is not None else None
-            items.append((f"&{target.display_name(written)}", str(len(members)).encode()))
-        elif target.negated:
-            gone = {target.display_name(key).lower() for key, _value in members}
-            items = [item for item in items if item[0].lower() not in gone]
-        else:
-            items.extend((target.display_name(key), value) for key, value in members)
-    if tx.exclusions and items:
-        items = tx.exclusions.filter_targets(rule, items)
-    return items
+    if rule.plain_targets:
+        groups = []
+        for target in rule.targets:
+            members = target.members(data, rule.acting)
+            if members:
+                groups.append((target, members))
+    else:
+        groups = []
+        for target in rule.targets:
+            members = target.members(data, rule.acting)
+            if target.counting:
+                written = target.written_key.encode("latin-1") if target.written_key is not None else None
+                groups.append((target, [(written, str(len(members)).encode())]))
+            elif target.negated:
+                gone = {(target.name, None if key is None else key.lower()) for key, _value in members}
+                if gone:
+                    groups = [(kept, [(key, value) for key, value in pairs if kept.counting or (
+                        kept.name, None if key is None else key.lower()) not in gone]) for kept, pairs in groups]
+            elif members:
+                groups.append((target, members))
+    if tx.exclusions and groups:
+        groups = tx.exclusions.filter_targets(rule, groups)
+    return [group for group in groups if group[1]]
 
 
 def _negated_message(rule: CompiledRule, name: str) -> str:

@@ -23,9 +23,12 @@ class CollectionStore(Protocol):
 class MemoryStore:
     """Collections kept in this process, with v2's bookkeeping variables and expiry."""
 
+    PURGE_EVERY = 1000  # saves between sweeps for expired records (v2: collections_remove_stale)
+
     def __init__(self) -> None:
         self._records: dict[tuple[str, bytes], list[tuple[bytes, bytes]]] = {}
         self._lock = threading.Lock()
+        self._saves = 0
 
     def load(self, name: str, key: bytes, timeout: int) -> MapCollection:
         now = int(time.time())
@@ -63,3 +66,16 @@ class MemoryStore:
         collection.set(b"__expire_KEY", str(now + timeout).encode())
         with self._lock:
             self._records[(name, key)] = [pair for pair in collection.items() if pair[0].lower() != b"is_new"]
+            self._saves += 1
+            if self._saves % self.PURGE_EVERY == 0:
+                self._purge(now)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def _purge(self, now: int) -> None:
+        """Drop records whose ``__expire_KEY`` has passed, so memory stays bounded."""
+        for record_key, pairs in list(self._records.items()):
+            expires = next((value for pair_key, value in pairs if pair_key.lower() == b"__expire_key"), None)
+            if expires is not None and int(expires) <= now:
+                del self._records[record_key]

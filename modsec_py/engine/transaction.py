@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from modsec_py.collection import MapCollection
-from modsec_py.config import RuleEngineMode
+from modsec_py.config import EngineConfig, RuleEngineMode
 from modsec_py.engine import request
 from modsec_py.engine.compiled import CompiledRule
 from modsec_py.engine.exclusions import RuntimeExclusions
@@ -24,6 +24,7 @@ from modsec_py.engine.results import Interruption, MatchedRule
 from modsec_py.engine.state import TxData
 
 if TYPE_CHECKING:
+    from modsec_py.engine.scopes import PhaseRules, ScopedConfig
     from modsec_py.engine.waf import WAF
 
 _PERSISTENT = ("IP", "SESSION", "USER", "GLOBAL", "RESOURCE")
@@ -37,21 +38,16 @@ class Transaction:
     """One request/response pair; not thread-safe."""
 
     def __init__(self, waf: WAF, client_ip: str, client_port: int, server_ip: str, server_port: int) -> None:
-        config = waf.config
         self.waf = waf
         self.data = TxData(remote_addr=_bytes(client_ip), remote_port=client_port, server_addr=_bytes(server_ip),
-                           server_port=server_port, webappid=config.web_app_id.encode("latin-1"))
+                           server_port=server_port)
         self.data.unique_id = base64.urlsafe_b64encode(os.urandom(18)).rstrip(b"=")
-        self.mode = config.rule_engine
-        self.request_body_access = config.request_body_access
-        self.response_body_access = config.response_body_access
-        self.request_body_limit = config.request_body_limit
-        self.response_body_limit = config.response_body_limit
+        self.scope: ScopedConfig | None = None  # the <Location> section the request falls in
+        self.ruleset: PhaseRules = waf.rules
+        self._use_config(waf.config)
         self.request_body_processor: str | None = None
         self.force_request_body_variable = False
         self.audit_engine: str | None = None
-        self.audit_parts = config.audit_log_parts
-        self.debug_level = config.debug_log_level
         self.debug_lines: list[tuple[int, str]] = []
         self.interruption: Interruption | None = None
         self.matched_rules: list[MatchedRule] = []
@@ -72,6 +68,28 @@ class Transaction:
         self._request_body: list[bytes] = []
         self._response_body: list[bytes] = []
         self._done: set[int] = set()
+
+    def _use_config(self, config: EngineConfig) -> None:
+        """The settings ctl: may change start from the configuration that applies to the request."""
+        self.config = config
+        self.data.webappid = config.web_app_id.encode("latin-1")
+        self.mode = config.rule_engine
+        self.request_body_access = config.request_body_access
+        self.response_body_access = config.response_body_access
+        self.request_body_limit = config.request_body_limit
+        self.response_body_limit = config.response_body_limit
+        self.audit_parts = config.audit_log_parts
+        self.debug_level = config.debug_log_level
+
+    def select_scope(self, path: bytes) -> None:
+        """Apply the ``<Location>`` section ``path`` (REQUEST_FILENAME) falls in, if any."""
+        if not self.waf.scopes:
+            return
+        scope = self.waf.scope_for(path)
+        if scope is not None:
+            self.scope = scope
+            self.ruleset = scope.rules
+            self._use_config(scope.config)
 
     # -- request -------------------------------------------------------------------------
     def process_uri(self, uri: str | bytes, method: str | bytes = "GET",
@@ -156,7 +174,7 @@ class Transaction:
 
     def _response_mime_type_inspected(self) -> bool:
         content_type = self.data.response_content_type.split(b";")[0].strip().lower().decode("latin-1")
-        return content_type in self.waf.config.response_body_mime_types
+        return content_type in self.config.response_body_mime_types
 
     # -- what rules and actions use ------------------------------------------------------
     def expand(self, text: str) -> bytes:
@@ -208,7 +226,7 @@ class Transaction:
         if name not in _PERSISTENT:
             self.debug(1, f"Invalid collection name: {name}")
             return
-        self.data.persistent[name] = self.waf.store.load(name, key, self.waf.config.collection_timeout)
+        self.data.persistent[name] = self.waf.store.load(name, key, self.config.collection_timeout)
         self._persistent_keys[name] = key
 
     def _save_collections(self) -> None:
@@ -244,11 +262,13 @@ class Transaction:
         data = self.data
         effective = acting.rule.effective
         var = data.matched_var
+        logged = acting.log or acting.auditlog  # v2 expands msg, logdata and tags only for a logged match
         record = MatchedRule(
             rule_id=acting.id, phase=self.phase, message=message,
-            msg=acting.msg.expand(data, acting).decode("latin-1") if acting.msg else None,
-            logdata=acting.logdata.expand(data, acting).decode("latin-1")[:512] if acting.logdata else None,
-            severity=acting.severity, tags=[tag.expand(data, acting).decode("latin-1") for tag in acting.tags],
+            msg=acting.msg.expand(data, acting).decode("latin-1") if acting.msg and logged else None,
+            logdata=acting.logdata.expand(data, acting).decode("latin-1")[:512] if acting.logdata and logged else None,
+            severity=acting.severity,
+            tags=[tag.expand(data, acting).decode("latin-1") for tag in acting.tags] if logged else [],
             matched_var_name=var.name if var else "", matched_var_value=var.value if var else b"",
             file=acting.rule.parsed.location.file, line=acting.rule.parsed.last_line,
             rev=effective.rev, version=effective.version, maturity=effective.maturity,

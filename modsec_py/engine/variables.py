@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from modsec_py._util.pcre import compile_pcre
+from modsec_py.collection import Collection
 from modsec_py.engine.state import TxData
 from modsec_py.rules.model import Target
 
@@ -199,6 +200,8 @@ for _flag in ("MULTIPART_BOUNDARY_QUOTED", "MULTIPART_BOUNDARY_WHITESPACE", "MUL
 
 def _xml(data: TxData, rule: object, key: str | None) -> Pairs:
     """XML / XML:xpath, with the rule's xmlns prefixes (v2's var_xml_generate)."""
+    if data.xml_document is None:
+        return []
     from modsec_py.bodyprocessors.xml import xpath_values
 
     namespaces = {}
@@ -219,6 +222,28 @@ def _xml(data: TxData, rule: object, key: str | None) -> Pairs:
 KEYED_READERS: dict[str, Callable[[TxData, object, str | None], Pairs]] = {"XML": _xml}
 
 
+# Collection variables, read through the collection itself so that ``VAR:key`` is an index lookup.
+COLLECTIONS: dict[str, Callable[[TxData], Collection | None]] = {
+    "ARGS": lambda d: d.args,
+    "ARGS_GET": lambda d: d.args_get,
+    "ARGS_POST": lambda d: d.args_post,
+    "ENV": lambda d: d.env,
+    "FILES": lambda d: d.files,
+    "FILES_SIZES": lambda d: d.files_sizes,
+    "FILES_TMPNAMES": lambda d: d.files_tmpnames,
+    "FILES_TMP_CONTENT": lambda d: d.files_tmp_content,
+    "GEO": lambda d: d.geo,
+    "MULTIPART_PART_HEADERS": lambda d: d.multipart_part_headers,
+    "REQUEST_COOKIES": lambda d: d.request_cookies,
+    "REQUEST_HEADERS": lambda d: d.request_headers,
+    "RESPONSE_HEADERS": lambda d: d.response_headers,
+    "TX": lambda d: d.tx,
+    "WEBSERVER_ERROR_LOG": lambda d: d.webserver_error_log,
+}
+for _name in ("IP", "SESSION", "USER", "GLOBAL", "RESOURCE"):
+    COLLECTIONS[_name] = lambda d, _name=_name: d.persistent.get(_name)
+
+
 @dataclass(slots=True)
 class CompiledTarget:
     """One target of a rule, ready to resolve against a transaction."""
@@ -230,6 +255,7 @@ class CompiledTarget:
     negated: bool
     counting: bool
     written_key: str | None
+    collection: Callable[[TxData], Collection | None] | None = None
 
     @classmethod
     def compile(cls, target: Target) -> CompiledTarget:
@@ -249,14 +275,23 @@ class CompiledTarget:
             key_regex = compile_pcre(target.key[1:-1], caseless=True)  # type: ignore[index]
         elif target.key is not None:
             key = target.key.encode("latin-1").lower()
-        return cls(target.name, reader, key, key_regex, target.negated, target.counting, target.key)
+        return cls(target.name, reader, key, key_regex, target.negated, target.counting, target.key,
+                   COLLECTIONS.get(target.name))
 
     def members(self, data: TxData, rule: object) -> Pairs:
-        """The (key, value) pairs this target selects."""
-        pairs = self.reader(data, rule)
-        if self.key is not None:
-            key = self.key
-            return [pair for pair in pairs if pair[0] is not None and pair[0].lower() == key]
+        """The (key, value) pairs this target selects (a list the caller must not change)."""
+        if self.collection is not None:
+            collection = self.collection(data)
+            if collection is None:
+                return []
+            if self.key is not None:
+                return collection.get(self.key)  # type: ignore[return-value]
+            pairs: Pairs = collection.items()  # type: ignore[assignment]
+        else:
+            pairs = self.reader(data, rule)
+            if self.key is not None:
+                key = self.key
+                return [pair for pair in pairs if pair[0] is not None and pair[0].lower() == key]
         if self.key_regex is not None:
             search = self.key_regex.search
             return [pair for pair in pairs if pair[0] is not None and search(pair[0])]
@@ -266,3 +301,8 @@ class CompiledTarget:
         if key is None:
             return self.name
         return f"{self.name}:{key.decode('latin-1')}"
+
+    def item_name(self, key: bytes | None) -> str:
+        """The name v2 gives a value this target produced (``&ARGS`` for a count)."""
+        name = self.display_name(key)
+        return "&" + name if self.counting else name

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 from modsec_py.config import EngineConfig
 from modsec_py.engine.compiled import CompiledRule, compile_rule
+from modsec_py.engine.scopes import PhaseRules, ScopedConfig, path_matcher, removed_by
 from modsec_py.engine.store import CollectionStore, MemoryStore
 from modsec_py.engine.transaction import Transaction
 from modsec_py.rules.ruleset import RuleSet
 from modsec_py.seclang.conditions import Conditions
-from modsec_py.seclang.loader import LoadResult, load_files, load_text
+from modsec_py.seclang.loader import LoadResult, Scope, load_files, load_text
 
 PHASES = (1, 2, 3, 4, 5)
 
@@ -27,7 +28,9 @@ class WAF:
         self.config: EngineConfig = loaded.config
         self.loaded = loaded
         self.store = store if store is not None else MemoryStore()
-        self.phases, self.skip_after_index = _compile(loaded.ruleset, loaded.config)
+        self.rules = PhaseRules(*_compile(loaded.ruleset, loaded.config))
+        self.phases, self.skip_after_index = self.rules.phases, self.rules.skip_after_index
+        self.scopes = [self._scoped(scope) for scope in loaded.scopes]
 
     @classmethod
     def from_files(cls, paths: Iterable[str], *, conditions: Conditions | None = None) -> WAF:
@@ -36,6 +39,23 @@ class WAF:
     @classmethod
     def from_directives(cls, text: str, *, conditions: Conditions | None = None) -> WAF:
         return cls(load_text(text, immediate=True, conditions=conditions or Conditions()))
+
+    def _scoped(self, scope: Scope) -> ScopedConfig:
+        own, _index = _compile(scope.rules.ruleset, scope.config)
+        phases: dict[int, list[CompiledRule]] = {}
+        removed = removed_by(scope)
+        for phase in PHASES:
+            inherited = [rule for rule in self.phases[phase] if rule.is_marker or not removed(rule.rule)]
+            phases[phase] = (inherited if scope.config.rule_inheritance else []) + own[phase]
+        return ScopedConfig(scope.kind, scope.path, path_matcher(scope), scope.config,
+                            PhaseRules(phases, _skip_after_index(phases)))
+
+    def scope_for(self, path: bytes) -> ScopedConfig | None:
+        """The ``<Location>`` section a request path falls in (the last one that matches), or None."""
+        for scoped in reversed(self.scopes):
+            if scoped.matches(path):
+                return scoped
+        return None
 
     def new_transaction(self, client_ip: str = "", client_port: int = 0, server_ip: str = "",
                         server_port: int = 0) -> Transaction:
@@ -63,6 +83,10 @@ def _compile(ruleset: RuleSet, config: EngineConfig) -> tuple[dict[int, list[Com
             while tail.next is not None:
                 tail = tail.next
             tail.next = item
+    return phases, _skip_after_index(phases)
+
+
+def _skip_after_index(phases: dict[int, list[CompiledRule]]) -> dict[int, dict[str, list[int]]]:
     index: dict[int, dict[str, list[int]]] = {}
     for phase, rules in phases.items():
         targets: dict[str, list[int]] = {}
@@ -71,4 +95,4 @@ def _compile(ruleset: RuleSet, config: EngineConfig) -> tuple[dict[int, list[Com
             if rule.is_marker or rule.id in wanted:
                 targets.setdefault(rule.id or "", []).append(position)
         index[phase] = targets
-    return phases, index
+    return index

@@ -70,8 +70,11 @@ class ActionSet:
             self.intercept = call
         elif name == "status":
             self.status = value
-        elif name in ("log", "nolog"):
-            self.log = name == "log"
+        elif name == "log":
+            self.log = True
+        elif name == "nolog":  # v2: nolog turns the audit log off too (a later auditlog turns it back on)
+            self.log = False
+            self.auditlog = False
         elif name in ("auditlog", "noauditlog"):
             self.auditlog = name == "auditlog"
 

@@ -42,14 +42,39 @@ def log_lines(tx: object) -> list[str]:
     return lines
 
 
+def as_apache_reads(headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """What Apache does before modules see a request: with ``Transfer-Encoding`` it drops
+    ``Content-Length`` (``ap_read_request``) and hands over the de-chunked body."""
+    if not any(name.lower() == b"transfer-encoding" for name, _value in headers):
+        return headers, body
+    headers = [(name, value) for name, value in headers if name.lower() != b"content-length"]
+    return headers, dechunk(body)
+
+
+def dechunk(body: bytes) -> bytes:
+    out, rest = [], body
+    while rest:
+        size_line, _crlf, rest = rest.partition(b"\r\n")
+        try:
+            size = int(size_line.split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            return body  # not chunked after all: Apache would answer 400
+        if size == 0:
+            break
+        out.append(rest[:size])
+        rest = rest[size + 2:]
+    return b"".join(out)
+
+
 def run_stage(waf: WAF, stage: Stage) -> tuple[list[str], object]:
     parts = request_parts(stage.input)
+    headers, body = as_apache_reads(list(parts.headers), parts.body)
     tx = waf.new_transaction("127.0.0.1", 40000, "127.0.0.1", 80)
     tx.process_uri(parts.uri, parts.method, parts.version)
-    for name, value in parts.headers:
+    for name, value in headers:
         tx.add_request_header(name, value)
     if tx.process_request_headers() is None:
-        tx.append_request_body(parts.body)
+        tx.append_request_body(body)
         if tx.process_request_body() is None:
             tx.add_response_header("Content-Type", "text/html; charset=utf-8")
             if tx.process_response_headers(200, "HTTP/1.1") is None:

@@ -106,12 +106,12 @@ def _regex(pattern: str):  # type: ignore[no-untyped-def]
         raise DirectiveArgumentError(f"ModSecurity: Invalid regular expression: {pattern}") from None
 
 
-def _msg_matches(pattern: str):  # type: ignore[no-untyped-def]
+def msg_matches(pattern: str):  # type: ignore[no-untyped-def]
     regex = _regex(pattern)
     return lambda rule: rule.effective.msg is not None and regex.search(rule.effective.msg.encode("latin-1"))
 
 
-def _tag_matches(pattern: str):  # type: ignore[no-untyped-def]
+def tag_matches(pattern: str):  # type: ignore[no-untyped-def]
     regex = _regex(pattern)
     return lambda rule: any(
         call.name == "tag" and call.value is not None and regex.search(call.value.encode("latin-1"))
@@ -122,13 +122,13 @@ def _tag_matches(pattern: str):  # type: ignore[no-untyped-def]
 @directive("SecRuleRemoveByMsg", Arity.ITERATE, "rule message for removal")
 def sec_rule_remove_by_msg(state: LoadState, d: Directive) -> None:
     for pattern in d.args:
-        state.rules.remove(_msg_matches(pattern))
+        state.rules.remove(msg_matches(pattern))
 
 
 @directive("SecRuleRemoveByTag", Arity.ITERATE, "rule tag for removal")
 def sec_rule_remove_by_tag(state: LoadState, d: Directive) -> None:
     for pattern in d.args:
-        state.rules.remove(_tag_matches(pattern))
+        state.rules.remove(tag_matches(pattern))
 
 
 def _update_targets(state: LoadState, d: Directive, rules: list[Rule], what: str) -> None:
@@ -153,12 +153,12 @@ def sec_rule_update_target_by_id(state: LoadState, d: Directive) -> None:
 
 @directive("SecRuleUpdateTargetByMsg", Arity.TAKE23, "updated target list")
 def sec_rule_update_target_by_msg(state: LoadState, d: Directive) -> None:
-    _update_targets(state, d, state.rules.find(_msg_matches(d.args[0])), f"msg {d.args[0]}")
+    _update_targets(state, d, state.rules.find(msg_matches(d.args[0])), f"msg {d.args[0]}")
 
 
 @directive("SecRuleUpdateTargetByTag", Arity.TAKE23, "updated target list")
 def sec_rule_update_target_by_tag(state: LoadState, d: Directive) -> None:
-    _update_targets(state, d, state.rules.find(_tag_matches(d.args[0])), f"tag {d.args[0]}")
+    _update_targets(state, d, state.rules.find(tag_matches(d.args[0])), f"tag {d.args[0]}")
 
 
 @directive("SecRuleUpdateActionById", Arity.TAKE2, "updated action list")
