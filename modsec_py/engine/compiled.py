@@ -136,7 +136,8 @@ def compile_rule(rule: Rule, config: EngineConfig, default_intercept: ActionCall
     compiled = CompiledRule(
         rule=rule, id=effective.id, phase=rule.phase, is_marker=False,
         # SecAction is v2's SecRule REQUEST_URI "@unconditionalMatch": one target, always matching.
-        targets=[CompiledTarget.compile(target) for target in parsed.targets or (Target("REQUEST_URI"),)],
+        targets=_fold_negations([CompiledTarget.compile(target)
+                                 for target in parsed.targets or (Target("REQUEST_URI"),)]),
         operator=operator, negated=negated, transformations=tuple(tfns), transformation_names=tuple(tfn_names),
         multi_match="multiMatch" in names, capture="capture" in names, chained=bool(effective.chained),
         actions=actions,
@@ -153,6 +154,20 @@ def compile_rule(rule: Rule, config: EngineConfig, default_intercept: ActionCall
     compiled.metadata = _rule_collection(compiled)
     compiled.plain_targets = not any(target.negated or target.counting for target in compiled.targets)
     return compiled
+
+
+def _fold_negations(targets: list[CompiledTarget]) -> list[CompiledTarget]:
+    """``VAR|!VAR:key``: a negated target with a key only unsets names earlier targets of the same
+    variable produced, so it becomes a key filter on those targets (the runner's fast path)."""
+    folded: list[CompiledTarget] = []
+    for target in targets:
+        earlier = [kept for kept in folded if kept.name == target.name and not kept.counting and not kept.negated]
+        if target.negated and (target.key is not None or target.key_regex is not None) and target.collection:
+            for kept in earlier:
+                kept.exclude(target)
+            continue
+        folded.append(target)
+    return folded
 
 
 def _rule_collection(rule: CompiledRule) -> list[tuple[bytes, bytes]]:

@@ -75,7 +75,41 @@ def _run_rule(tx: Transaction, rule: CompiledRule) -> bool:
     groups = _targets(tx, rule)
     if not groups:
         return False
-    data = tx.data
+    if rule.operator is None or rule.negated or rule.multi_match:
+        return _run_rule_general(tx, rule, groups)
+    # The common case, kept lean: one transformed value per member, an operator, no negation.
+    evaluate = rule.operator.evaluate
+    transformations = rule.transformations
+    cache = tx.transformation_cache.setdefault(rule.transformation_names, {}) if transformations else None
+    tx.capturing = rule.capture
+    tx.current_rule = rule
+    matched = False
+    try:
+        for target, pairs in groups:
+            for key, value in pairs:
+                if cache is None:
+                    checked = value
+                else:
+                    checked = cache.get(value)
+                    if checked is None:
+                        checked = value
+                        for function in transformations:
+                            checked = function(checked)
+                        cache[value] = checked
+                detail = evaluate(tx, checked)
+                if detail is None:
+                    continue
+                matched = True
+                if _matched(tx, rule, target, key, checked, rule.operator.message(detail, target.item_name(key))):
+                    return True
+    except OperatorError as error:  # v2: the rule fails, processing goes on
+        _operator_failed(tx, error)
+        return False
+    return matched
+
+
+def _run_rule_general(tx: Transaction, rule: CompiledRule, groups: list[tuple[CompiledTarget, Pairs]]) -> bool:
+    """SecAction (no operator), negated operators and multiMatch."""
     operator = rule.operator
     evaluate = operator.evaluate if operator is not None else None
     negated = rule.negated
@@ -83,7 +117,7 @@ def _run_rule(tx: Transaction, rule: CompiledRule) -> bool:
     cache = tx.transformation_cache.setdefault(rule.transformation_names, {}) if transformations else None
     tx.capturing = rule.capture
     tx.current_rule = rule
-    matched = 0
+    matched = False
     for target, pairs in groups:
         for key, value in pairs:
             if cache is None:
@@ -104,13 +138,12 @@ def _run_rule(tx: Transaction, rule: CompiledRule) -> bool:
                 else:
                     try:
                         detail = evaluate(tx, checked)
-                    except OperatorError as error:  # v2: the rule fails, processing goes on
-                        tx.debug(4, f"Operator error: {error.message}")
-                        tx.debug(1, "Rule processing failed.")
+                    except OperatorError as error:
+                        _operator_failed(tx, error)
                         return False
                 if (detail is not None) == negated:
                     continue
-                matched += 1
+                matched = True
                 name = target.item_name(key)
                 if negated:
                     message = _negated_message(rule, name)
@@ -118,18 +151,31 @@ def _run_rule(tx: Transaction, rule: CompiledRule) -> bool:
                     message = "Unconditional match in SecAction."
                 else:
                     message = operator.message(detail, name)
-                var = MatchedVar(name, value if operator is None else checked)
-                data.matched_var = var
-                data.matched_vars.append(var)
-                acting = rule.acting
-                if acting.severity is not None and acting.severity < data.highest_severity and not rule.chained:
-                    data.highest_severity = acting.severity
-                run_actions(tx, rule)
-                if not rule.chained:
-                    _disrupt(tx, rule, message)
-                    if tx.rule_intercepted:
-                        return True
-    return matched > 0
+                if _matched(tx, rule, target, key, value if operator is None else checked, message):
+                    return True
+    return matched
+
+
+def _operator_failed(tx: Transaction, error: OperatorError) -> None:
+    tx.debug(4, f"Operator error: {error.message}")
+    tx.debug(1, "Rule processing failed.")
+
+
+def _matched(tx: Transaction, rule: CompiledRule, target: CompiledTarget, key: bytes | None, value: bytes,
+             message: str) -> bool:
+    """Record one match (MATCHED_VAR(S)), run the actions; True when the transaction was interrupted."""
+    data = tx.data
+    var = MatchedVar(target.item_name(key), value)
+    data.matched_var = var
+    data.matched_vars.append(var)
+    acting = rule.acting
+    if acting.severity is not None and acting.severity < data.highest_severity and not rule.chained:
+        data.highest_severity = acting.severity
+    run_actions(tx, rule)
+    if not rule.chained:
+        _disrupt(tx, rule, message)
+        return tx.rule_intercepted
+    return False
 
 
 def _each_step(transformations: tuple[Callable[[bytes], bytes], ...], value: bytes) -> list[bytes]:
@@ -148,16 +194,19 @@ def _targets(tx: Transaction, rule: CompiledRule) -> list[tuple[CompiledTarget, 
     Members are added in order; a negated target unsets the names it selects.
     """
     data = tx.data
+    acting = rule.acting
     if rule.plain_targets:
         groups = []
         for target in rule.targets:
-            members = target.members(data, rule.acting)
+            members = target.members(data, acting)
             if members:
                 groups.append((target, members))
+        if not tx.exclusions or not groups:
+            return groups
     else:
         groups = []
         for target in rule.targets:
-            members = target.members(data, rule.acting)
+            members = target.members(data, acting)
             if target.counting:
                 written = target.written_key.encode("latin-1") if target.written_key is not None else None
                 groups.append((target, [(written, str(len(members)).encode())]))

@@ -89,3 +89,4 @@ class TxData:
     webappid: bytes = b"default"
     phase: int = 0
     perf: dict[str, int] = field(default_factory=dict)
+    members_cache: dict[object, list] = field(default_factory=dict)  # filtered request data, per phase

@@ -169,6 +169,7 @@ class Transaction:
 
             self.phase = self.data.phase = phase
             self.stop_phase = False
+            self.data.members_cache.clear()
             run_phase(self, phase)
         return self.interruption
 

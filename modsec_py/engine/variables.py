@@ -222,6 +222,13 @@ def _xml(data: TxData, rule: object, key: str | None) -> Pairs:
 KEYED_READERS: dict[str, Callable[[TxData, object, str | None], Pairs]] = {"XML": _xml}
 
 
+# Request data that only changes between phases (body processing, response headers).
+STABLE_IN_PHASE = frozenset({
+    "ARGS", "ARGS_GET", "ARGS_POST", "ARGS_NAMES", "ARGS_GET_NAMES", "ARGS_POST_NAMES", "FILES", "FILES_NAMES",
+    "FILES_SIZES", "FILES_TMPNAMES", "MULTIPART_PART_HEADERS", "REQUEST_COOKIES", "REQUEST_COOKIES_NAMES",
+    "REQUEST_HEADERS", "REQUEST_HEADERS_NAMES", "RESPONSE_HEADERS", "RESPONSE_HEADERS_NAMES",
+})
+
 # Collection variables, read through the collection itself so that ``VAR:key`` is an index lookup.
 COLLECTIONS: dict[str, Callable[[TxData], Collection | None]] = {
     "ARGS": lambda d: d.args,
@@ -256,6 +263,28 @@ class CompiledTarget:
     counting: bool
     written_key: str | None
     collection: Callable[[TxData], Collection | None] | None = None
+    # Keys a later negated target of the same variable takes away (folded in at compile time).
+    excluded_keys: frozenset[bytes] = frozenset()
+    excluded_patterns: tuple[regex.Pattern[bytes], ...] = ()
+
+    # Set when this target filters request data (a key regex or folded negations): the cache key.
+    filtered: tuple[object, ...] | None = None
+
+    def exclude(self, negated: CompiledTarget) -> None:
+        """Fold ``!VAR:key`` / ``!VAR:/re/`` written after this target into it (v2 unsets those names)."""
+        if negated.key_regex is not None:
+            self.excluded_patterns += (negated.key_regex,)
+        elif negated.key is not None:
+            self.excluded_keys |= {negated.key}
+        self._set_filtered()
+
+    def _set_filtered(self) -> None:
+        if self.name not in STABLE_IN_PHASE or self.counting or self.negated:
+            return
+        if self.key_regex is None and not self.excluded_keys and not self.excluded_patterns:
+            return
+        self.filtered = (self.name, self.key, self.key_regex.pattern if self.key_regex is not None else None,
+                         self.excluded_keys, tuple(pattern.pattern for pattern in self.excluded_patterns))
 
     @classmethod
     def compile(cls, target: Target) -> CompiledTarget:
@@ -275,11 +304,28 @@ class CompiledTarget:
             key_regex = compile_pcre(target.key[1:-1], caseless=True)  # type: ignore[index]
         elif target.key is not None:
             key = target.key.encode("latin-1").lower()
-        return cls(target.name, reader, key, key_regex, target.negated, target.counting, target.key,
-                   COLLECTIONS.get(target.name))
+        compiled = cls(target.name, reader, key, key_regex, target.negated, target.counting, target.key,
+                       COLLECTIONS.get(target.name))
+        compiled._set_filtered()
+        return compiled
 
     def members(self, data: TxData, rule: object) -> Pairs:
         """The (key, value) pairs this target selects (a list the caller must not change)."""
+        filtered = self.filtered
+        if filtered is None:
+            return self._members(data, rule)
+        # Request data does not change within a phase: filter it once per phase for every rule.
+        cached = data.members_cache.get(filtered)
+        if cached is None:
+            cached = data.members_cache[filtered] = self._without_excluded(self._members(data, rule))
+        return cached
+
+    def _without_excluded(self, pairs: Pairs) -> Pairs:
+        keys, patterns = self.excluded_keys, self.excluded_patterns
+        return [pair for pair in pairs if pair[0] is None or not (
+            pair[0].lower() in keys or any(pattern.search(pair[0]) for pattern in patterns))]
+
+    def _members(self, data: TxData, rule: object) -> Pairs:
         if self.collection is not None:
             collection = self.collection(data)
             if collection is None:
