@@ -19,6 +19,7 @@ from modsec_py.operators import _base as operator_registry
 from modsec_py.operators._base import CompileContext, Operator
 from modsec_py.rules.model import ActionCall, RuleKind, Target
 from modsec_py.rules.ruleset import Rule
+from modsec_py.transformations import changed_flag
 from modsec_py.transformations import get as get_transformation
 
 SEVERITIES = ("EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFO", "DEBUG")
@@ -58,7 +59,7 @@ class CompiledRule:
     negated: bool
     transformations: tuple[Callable[[bytes], bytes], ...]
     transformation_names: tuple[str, ...]
-    multi_match: bool
+    multi_match: bool  # with ``changed_flags``: v2's rval per transformation, which multiMatch follows
     capture: bool
     chained: bool
     actions: list[CompiledAction]  # non-disruptive, run on every match, in order
@@ -79,6 +80,7 @@ class CompiledRule:
     starter: CompiledRule | None = None
     metadata: list[tuple[bytes, bytes]] = field(default_factory=list)  # the RULE collection
     plain_targets: bool = True  # no negated or counting target: the runner's fast path
+    changed_flags: tuple[Callable[[bytes, bytes], bool], ...] = ()
 
     @property
     def acting(self) -> CompiledRule:
@@ -152,6 +154,7 @@ def compile_rule(rule: Rule, config: EngineConfig, default_intercept: ActionCall
         skip=effective.skip or 0, skip_after=effective.skip_after,
     )
     compiled.metadata = _rule_collection(compiled)
+    compiled.changed_flags = tuple(changed_flag(name) or (lambda before, after: after != before) for name in tfn_names)
     compiled.plain_targets = not any(target.negated or target.counting for target in compiled.targets)
     return compiled
 

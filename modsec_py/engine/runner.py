@@ -9,7 +9,6 @@ rule of a chain, the disruptive one (only a warning in DetectionOnly, in phase 5
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from modsec_py.engine.actions import run_actions
@@ -123,7 +122,7 @@ def _run_rule_general(tx: Transaction, rule: CompiledRule, groups: list[tuple[Co
             if cache is None:
                 values: tuple[bytes, ...] | list[bytes] = (value,)
             elif rule.multi_match:
-                values = _each_step(transformations, value)
+                values = _each_step(rule, value)
             else:
                 checked = cache.get(value)
                 if checked is None:
@@ -178,13 +177,16 @@ def _matched(tx: Transaction, rule: CompiledRule, target: CompiledTarget, key: b
     return False
 
 
-def _each_step(transformations: tuple[Callable[[bytes], bytes], ...], value: bytes) -> list[bytes]:
-    """multiMatch: the value, then each transformation result that changed it."""
+def _each_step(rule: CompiledRule, value: bytes) -> list[bytes]:
+    """multiMatch: the value, then each transformation result v2 flags as changed (its rval: for
+    some transformations always 1, so the same bytes may be checked again)."""
     steps = [value]
-    for function in transformations:
-        changed = function(steps[-1])
-        if changed != steps[-1]:
-            steps.append(changed)
+    current = value
+    for function, flag in zip(rule.transformations, rule.changed_flags, strict=True):
+        after = function(current)
+        if flag(current, after):
+            steps.append(after)
+        current = after
     return steps
 
 

@@ -49,3 +49,10 @@ def test_filtered_request_data_is_fresh_in_each_phase() -> None:
 def test_run_time_target_exclusion_on_the_fast_path() -> None:
     rules = ('SecAction "id:9,phase:1,pass,nolog,ctl:ruleRemoveTargetById=1;ARGS:b"\n' + rule("ARGS|!ARGS:a"))
     assert matched_names(rules, "/?a=evil&b=evil&c=evil") == ["1:ARGS:c"]
+
+
+def test_multi_match_follows_v2s_changed_flag() -> None:
+    # cmdLine's rval is always 1: v2 checks the unchanged value again; lowercase changes nothing here.
+    assert matched_names(rule("ARGS:b").replace("multiMatch", "multiMatch,t:lowercase"), "/?b=evil") == ["1:ARGS:b"]
+    assert matched_names(rule("ARGS:b").replace("multiMatch", "multiMatch,t:cmdLine"), "/?b=evil") == [
+        "1:ARGS:b", "1:ARGS:b"]
