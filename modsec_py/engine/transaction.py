@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from modsec_py.collection import MapCollection
-from modsec_py.config import EngineConfig, RuleEngineMode
+from modsec_py.config import BodyLimitAction, EngineConfig, RuleEngineMode
 from modsec_py.engine import request
 from modsec_py.engine.compiled import CompiledRule
 from modsec_py.engine.exclusions import RuntimeExclusions
@@ -144,10 +144,34 @@ class Transaction:
     def process_response_body(self) -> Interruption | None:
         if 3 not in self._done:
             self.process_response_headers()
-        if self.response_body_access and self._response_mime_type_inspected():
+        if self.interruption is None and self.response_body_access and self._response_mime_type_inspected():
             body = b"".join(self._response_body)
-            self.data.response_body = body[:self.response_body_limit]
+            limit = self.response_body_limit
+            if len(body) > limit:
+                if self._response_too_large(len(body), limit):
+                    return self.interruption
+                body = body[:limit]
+            self.data.response_body = body
         return self._phase(4)
+
+    def _response_too_large(self, length: int, limit: int) -> bool:
+        """v2's output filter on a body over SecResponseBodyLimit: OUTBOUND_DATA_ERROR, and with
+        Reject (engine On) a 500 instead of the response, phase 4 not run; else the first
+        ``limit`` bytes are inspected (ProcessPartial, and DetectionOnly, which never blocks)."""
+        self.data.outbound_data_error = 1
+        declared = next((value for name, value in self.data.response_headers if name.lower() == b"content-length"),
+                        None)
+        if self.config.response_body_limit_action is BodyLimitAction.REJECT and self.mode is RuleEngineMode.ON:
+            if declared is not None and declared.strip().isdigit():
+                message = f"Output filter: Content-Length ({declared.decode('latin-1')}) over the limit ({limit})."
+            else:
+                message = f"Output filter: Response body too large (over limit of {limit}, total not specified)."
+            self.debug(1, message)
+            self.interruption = Interruption(None, "deny", 500, phase=4, message=message)
+            self._done.add(4)
+            return True
+        self.debug(4, f"Output filter: Processing partial response body (limit {limit})")
+        return False
 
     def process_logging(self) -> None:
         for phase in (1, 2, 3, 4):
@@ -155,6 +179,7 @@ class Transaction:
                 break
         self._phase(5, always=True)
         self._save_collections()
+        self.waf.logs.write(self)
 
     # -- phase driver --------------------------------------------------------------------
     def _phase(self, phase: int, *, always: bool = False) -> Interruption | None:
@@ -276,3 +301,16 @@ class Transaction:
             accuracy=effective.accuracy, log=acting.log, auditlog=acting.auditlog)
         self.matched_rules.append(record)
         return record
+
+    # -- what the logs read -----------------------------------------------------------------
+    def set_unique_id(self, unique_id: str | bytes) -> None:
+        """Use the connector's id (mod_unique_id's UNIQUE_ID) as UNIQUE_ID and in the three logs."""
+        self.data.unique_id = _bytes(unique_id)
+
+    def request_body_bytes(self) -> bytes:
+        """The request body as the connector handed it over (audit log part C)."""
+        return b"".join(self._request_body)
+
+    def response_body_length(self) -> int:
+        """How many response body bytes the connector handed over (the concurrent index line)."""
+        return sum(len(chunk) for chunk in self._response_body)
