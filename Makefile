@@ -4,7 +4,9 @@ DEBIAN_PYTHON := /usr/bin/python3
 VENV_PYTHON := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: deps reference run test test-venv test-debian lint configtest clean
+PORT ?= 8080
+
+.PHONY: deps reference run stop test test-venv test-debian lint configtest clean
 
 deps:
 	@sh tools/ensure-deps.sh
@@ -13,8 +15,13 @@ deps:
 reference:
 	@sh tools/fetch-modsec2.sh
 
-# Until the Apache integration lands (#4), `run` checks the configuration Apache would load.
-run: deps configtest
+# A real Apache on 127.0.0.1:$(PORT): mod_wsgi + modsec_py + Debian's CRS 3.3.4 (SecRuleEngine On)
+# protecting a small demo application; prints where the logs are and returns. `make stop` stops it.
+run: deps
+	$(DEBIAN_PYTHON) tools/run_apache.py start --port $(PORT)
+
+stop:
+	$(DEBIAN_PYTHON) tools/run_apache.py stop
 
 configtest:
 	$(DEBIAN_PYTHON) -m modsec_py configtest

@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PACKAGES="python3 python3-venv python3-pip python3-regex python3-pyparsing python3-click
+PACKAGES="curl python3 python3-venv python3-pip python3-regex python3-pyparsing python3-click
 python3-pytest python3-yaml python3-lxml python3-ahocorasick apache2 libapache2-mod-wsgi-py3 modsecurity-crs"
 
 missing=""

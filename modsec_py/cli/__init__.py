@@ -6,6 +6,10 @@ import click
 
 from modsec_py import __version__
 from modsec_py.cli.configtest import configtest
+from modsec_py.cli.created import created
+from modsec_py.cli.crs import crs
+from modsec_py.cli.engine import engine
+from modsec_py.cli.setup import setup
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,3 +19,7 @@ def main() -> None:
 
 
 main.add_command(configtest)
+main.add_command(setup)
+main.add_command(engine)
+main.add_command(crs)
+main.add_command(created)

@@ -151,7 +151,11 @@ def _ctl(tx: Transaction, rule: CompiledRule, action: CompiledAction) -> None:
 
 def _sanitise(kind: str) -> Callable[[Transaction, CompiledRule, CompiledAction], None]:
     def run(tx: Transaction, rule: CompiledRule, action: CompiledAction) -> None:
-        argument = _expand(tx, rule, action) if action.value is not None else b""
+        if kind.startswith("matched"):  # the variable that matched (its name), as v2 records it
+            matched = tx.data.matched_var
+            argument = matched.name.encode("latin-1") if matched is not None else b""
+        else:
+            argument = _expand(tx, rule, action) if action.value is not None else b""
         tx.sanitise(kind, argument)
 
     return run

@@ -7,9 +7,12 @@ through the request body processor v2 would pick (or the one ``ctl`` chose).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from modsec_py.bodyprocessors.limits import LimitVerdict
+    from modsec_py.config import EngineConfig
     from modsec_py.engine.transaction import Transaction
 
 
@@ -101,7 +104,19 @@ def parse_urlencoded(tx: Transaction, text: bytes) -> list[tuple[bytes, bytes]]:
     parsed = parse_arguments(text, tx.config.argument_separator.encode("latin-1"))
     if parsed.urlencoded_error:
         tx.data.urlencoded_error = 1
-    return parsed.arguments
+    return within_arguments_limit(tx, parsed.arguments)
+
+
+def within_arguments_limit(tx: Transaction, arguments: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """SecArgumentsLimit: arguments past it are dropped and REQBODY_ERROR is set (v2's add_argument)."""
+    from modsec_py.bodyprocessors.limits import ARGUMENTS_LIMIT_MESSAGE, apply_arguments_limit
+
+    kept, skipped = apply_arguments_limit(len(tx.data.args), arguments, tx.config.arguments_limit)
+    if skipped:
+        tx.data.reqbody_error = 1
+        tx.data.reqbody_error_msg = ARGUMENTS_LIMIT_MESSAGE
+        tx.debug(4, f"Skipping request argument, over limit ({tx.config.arguments_limit})")
+    return kept
 
 
 def parse_cookies(tx: Transaction, header: bytes) -> list[tuple[bytes, bytes]]:
@@ -127,25 +142,84 @@ def default_processor(tx: Transaction) -> str | None:
     return None
 
 
-def process_request_body(tx: Transaction, body: bytes) -> None:
-    """Run the request body processor; sets ARGS_POST, FILES*, MULTIPART_*, REQBODY_*."""
+Refusal = tuple[int, str]  # v2 answers the request itself: (status, what it logs)
+
+
+def body_limits_config(tx: Transaction) -> EngineConfig:
+    """The settings the limit checks read, with what ctl changed for this transaction."""
+    config = tx.config
+    if config.rule_engine is tx.mode and config.request_body_limit == tx.request_body_limit:
+        return config
+    return replace(config, rule_engine=tx.mode, request_body_limit=tx.request_body_limit)
+
+
+def check_body_size(tx: Transaction, body: bytes) -> Refusal | None:
+    """SecRequestBodyLimit before the processors run (v2's read_request_body): 413 or None.
+
+    With Content-Length the declared size is checked, else the bytes received; over the limit
+    without rejecting, INBOUND_DATA_ERROR is set (Content-Length) and the body is processed.
+    """
+    from modsec_py.bodyprocessors.limits import check_body_length, check_content_length
+
+    config = body_limits_config(tx)
+    declared = _header(tx, b"content-length")
+    length = int(declared) if declared is not None and declared.strip().isdigit() and not _header(
+        tx, b"transfer-encoding") else None
+    verdict = check_content_length(length, config) if length is not None else check_body_length(len(body), config)
+    if verdict.message is not None:
+        tx.debug(1, verdict.message.decode("latin-1"))
+    if verdict.inbound_data_error:
+        tx.data.inbound_data_error = 1
+    return _refusal(verdict)
+
+
+def check_no_files_size(tx: Transaction, no_files_length: int) -> Refusal | None:
+    """SecRequestBodyNoFilesLimit after the processors: 413 in every mode (v2)."""
+    from modsec_py.bodyprocessors.limits import check_no_files_length
+
+    verdict = check_no_files_length(no_files_length, tx.config)
+    if verdict.message is not None:
+        tx.debug(1, verdict.message.decode("latin-1"))
+    return _refusal(verdict)
+
+
+def _refusal(verdict: LimitVerdict) -> Refusal | None:
+    if verdict.status is None:
+        return None
+    return verdict.status, (verdict.message or b"").decode("latin-1")
+
+
+def process_request_body(tx: Transaction, body: bytes) -> Refusal | None:
+    """Run the request body processor; sets ARGS_POST, FILES*, MULTIPART_*, REQBODY_*.
+
+    Returns (413, message) when a body limit makes v2 refuse the request before phase 2.
+    """
+    from modsec_py.bodyprocessors.limits import urlencoded_length
+
     data = tx.data
     data.request_body_length = len(body)
     if not tx.request_body_access:
-        return
+        return None
+    refusal = check_body_size(tx, body)
+    if refusal is not None:
+        return refusal
     processor = tx.request_body_processor or (data.reqbody_processor.decode("latin-1") or None)
     data.reqbody_processor = (processor or "").encode("latin-1")
     if processor is None:
         if tx.force_request_body_variable:
             data.request_body = body
-        return
+        return check_no_files_size(tx, len(body))
     error = None
     arguments: list[tuple[bytes, bytes]] = []
+    no_files_length = len(body)
     if processor == "URLENCODED":
+        body = body[:urlencoded_length(len(body), body_limits_config(tx))]
         data.request_body = body
+        data.request_body_length = len(body)
         arguments = parse_urlencoded(tx, body)
     elif processor == "MULTIPART":
-        error, arguments = _multipart(tx, body)
+        error, arguments, no_files_length = _multipart(tx, body)
+        arguments = within_arguments_limit(tx, arguments)
     elif processor == "JSON":
         from modsec_py.bodyprocessors.json import JsonProcessor
 
@@ -161,14 +235,17 @@ def process_request_body(tx: Transaction, body: bytes) -> None:
         xml_processor.feed(body)
         xml_result = xml_processor.finish()
         error, data.xml_document = xml_result.error, xml_result.document
+    in_args_post = processor != "JSON"  # v2 2.9.7 gives JSON arguments their own origin: ARGS only
     for name, value in arguments:
-        data.args_post.add(name, value)
+        if in_args_post:
+            data.args_post.add(name, value)
         data.args.add(name, value)
     if error is not None:
         data.reqbody_error = data.reqbody_processor_error = 1
         data.reqbody_error_msg = data.reqbody_processor_error_msg = error.message
         if error.at_completion:
             tx.body_failed = True
+    return check_no_files_size(tx, no_files_length)
 
 
 _FLAGS = {
@@ -183,7 +260,7 @@ _FLAGS = {
 }
 
 
-def _multipart(tx: Transaction, body: bytes) -> tuple[object, list[tuple[bytes, bytes]]]:
+def _multipart(tx: Transaction, body: bytes) -> tuple[object, list[tuple[bytes, bytes]], int]:
     from modsec_py.bodyprocessors.multipart import MultipartParser
 
     data = tx.data
@@ -204,4 +281,4 @@ def _multipart(tx: Transaction, body: bytes) -> tuple[object, list[tuple[bytes, 
             data.files_sizes.add(name, str(part.size).encode())
             data.files_tmpnames.add(name, (part.tmp_file_name or "").encode("latin-1"))
             data.files_combined_size += part.size
-    return result.error, result.arguments
+    return result.error, result.arguments, result.no_files_length

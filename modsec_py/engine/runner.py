@@ -47,7 +47,7 @@ def run_phase(tx: Transaction, phase: int) -> None:
                 continue
         elif not _run_chain(tx, rule):
             continue
-        if tx.interruption is not None or tx.stop_phase:
+        if tx.rule_intercepted or tx.stop_phase:  # phase 5 goes on after an earlier interruption
             return
         if rule.skip_after is not None:
             # Continue after the first marker (or rule) of that name further down; none: end of phase.
@@ -246,7 +246,9 @@ def _disrupt(tx: Transaction, rule: CompiledRule, message: str) -> None:
     status = acting.status if acting.status is not None else 403
     if intercept.name == "redirect":  # type: ignore[union-attr]
         status = acting.status if acting.status in (301, 302, 303, 307) else 302
-    url = tx.expand_text(intercept.value) if intercept.name in ("redirect", "proxy") and intercept.value else None  # type: ignore[union-attr]
+    url = None
+    if intercept.name in ("redirect", "proxy") and intercept.value:  # type: ignore[union-attr]
+        url = tx.expand_text(intercept.value).decode("latin-1")  # type: ignore[union-attr]
     tx.interruption = Interruption(rule_id=acting.id, action=intercept.name, status=status,  # type: ignore[union-attr]
                                    url=url, phase=tx.phase, message=message)
     record.disruptive = True

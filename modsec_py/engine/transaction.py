@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -111,7 +112,12 @@ class Transaction:
         if 1 not in self._done:
             self.process_request_headers()
         if self.interruption is None and 2 not in self._done:
-            request.process_request_body(self, b"".join(self._request_body))
+            refused = request.process_request_body(self, b"".join(self._request_body))
+            if refused is not None and self.mode is not RuleEngineMode.OFF:
+                # v2 answers before phase 2 (a body limit: 413).
+                self.interruption = Interruption(None, "deny", refused[0], phase=2, message=refused[1])
+                self._done.add(2)
+                return self.interruption
             if self.body_failed and self.mode is not RuleEngineMode.OFF:
                 # v2 (msc_reqbody.c) fails the request before phase 2, DetectionOnly included.
                 self.interruption = Interruption(None, "deny", 500, phase=2,
@@ -194,8 +200,11 @@ class Transaction:
 
             self.phase = self.data.phase = phase
             self.stop_phase = False
+            self.rule_intercepted = False
             self.data.members_cache.clear()
+            started = time.perf_counter()
             run_phase(self, phase)
+            self.data.perf[f"p{phase}"] = int((time.perf_counter() - started) * 1_000_000)  # v2's Stopwatch2
         return self.interruption
 
     def _response_mime_type_inspected(self) -> bool:
@@ -239,7 +248,8 @@ class Transaction:
         self.data.tx.set(b"MSC_PCRE_LIMITS_EXCEEDED", b"1")
 
     def debug(self, level: int, message: str) -> None:
-        if level <= self.debug_level:
+        # Levels 1-3 are kept whatever SecDebugLogLevel says: v2 also sends them to the error and audit logs.
+        if level <= self.debug_level or level <= 3:
             self.debug_lines.append((level, message))
 
     def collection(self, name: str) -> MapCollection | None:
@@ -311,6 +321,6 @@ class Transaction:
         """The request body as the connector handed it over (audit log part C)."""
         return b"".join(self._request_body)
 
-    def response_body_length(self) -> int:
-        """How many response body bytes the connector handed over (the concurrent index line)."""
-        return sum(len(chunk) for chunk in self._response_body)
+    def response_body_bytes(self) -> bytes:
+        """The response body as the connector handed it over (part E, the concurrent index line)."""
+        return b"".join(self._response_body)

@@ -14,6 +14,7 @@ from modsec_py.engine.compiled import CompiledRule, compile_rule
 from modsec_py.engine.scopes import PhaseRules, ScopedConfig, path_matcher, removed_by
 from modsec_py.engine.store import CollectionStore, MemoryStore
 from modsec_py.engine.transaction import Transaction
+from modsec_py.logging import Logs
 from modsec_py.rules.ruleset import RuleSet
 from modsec_py.seclang.conditions import Conditions
 from modsec_py.seclang.loader import LoadResult, Scope, load_files, load_text
@@ -31,6 +32,7 @@ class WAF:
         self.rules = PhaseRules(*_compile(loaded.ruleset, loaded.config))
         self.phases, self.skip_after_index = self.rules.phases, self.rules.skip_after_index
         self.scopes = [self._scoped(scope) for scope in loaded.scopes]
+        self.logs = Logs.from_config(self.config, loaded)
 
     @classmethod
     def from_files(cls, paths: Iterable[str], *, conditions: Conditions | None = None) -> WAF:

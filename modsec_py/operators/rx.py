@@ -25,6 +25,12 @@ v2 behaviour kept:
   alternates (exponential backtracking, e.g. ``(a|aa)+$``), and for other patterns on
   values longer than :data:`UNBOUNDED_MAX_LENGTH` bytes (their backtracking is polynomial,
   so short values finish quickly).
+
+**Prefilter** (:mod:`modsec_py._util.prefilter`): at load time a pattern without macros may
+get a set of literals one of which every match contains (``(?i:sleep\\(|benchmark\\()``:
+``sleep(`` or ``benchmark(`` in the lower-cased value). A value holding none of them is not
+searched: no match (or, for a pattern like ``(?:^|=)...``, only an anchored match at the start
+is tried). Values holding one are searched as before, so answers and captures are unchanged.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from modsec_py._util.pcre import PcreError, compile_pcre
+from modsec_py._util.pcre import PcreError, compile_pcre, translate_pcre
+from modsec_py._util.prefilter import build_prefilter
 from modsec_py.operators._base import (
     CompileContext,
     Operator,
@@ -142,8 +149,13 @@ def search_bounded(pattern: Any, value: bytes, timeout: float, always: bool, tx:
     """``pattern.search(value)`` within v2's limit; None (and the limit reported) when it trips."""
     if not always and len(value) <= UNBOUNDED_MAX_LENGTH:
         return pattern.search(value)
+    return _bounded(pattern.search, value, timeout, tx)
+
+
+def _bounded(method: Any, value: bytes, timeout: float, tx: OperatorTx) -> Any:
+    """``method(value)`` (a pattern's search or match) within v2's limit."""
     try:
-        return pattern.search(value, timeout=timeout)
+        return method(value, timeout=timeout)
     except TimeoutError:
         tx.pcre_limits_exceeded()
         return None
@@ -163,7 +175,7 @@ def capture_groups(match: Any) -> list[bytes] | None:
 
 @operator("rx")
 class Rx(Operator):
-    __slots__ = ("_pattern", "_search", "_macro", "_timeout", "_nested", "_detail")
+    __slots__ = ("_pattern", "_search", "_macro", "_timeout", "_nested", "_detail", "_may_match", "_at_start")
 
     def __init__(self, argument: str, ctx: CompileContext) -> None:
         super().__init__(argument, ctx)
@@ -173,11 +185,25 @@ class Rx(Operator):
         self._pattern = None if self._macro else compile_pcre(argument)
         self._search = None if self._pattern is None else self._pattern.search
         self._detail = (argument,)
+        prefilter = None if self._pattern is None else build_prefilter(translate_pcre(argument))
+        self._may_match = None if prefilter is None else prefilter.may_match
+        # without one of the literals, a match can only start the value: an anchored match
+        start = prefilter is not None and prefilter.start
+        self._at_start = self._pattern.match if start else None  # type: ignore[union-attr]
 
     def evaluate(self, tx: OperatorTx, value: bytes) -> object | None:
         if self._macro:
             return self._evaluate_expanded(tx, value)
-        if self._nested or len(value) > UNBOUNDED_MAX_LENGTH:
+        may_match = self._may_match
+        if may_match is not None and not may_match(value):
+            at_start = self._at_start
+            if at_start is None:
+                return None  # none of the literals every match contains: no match
+            if self._nested or len(value) > UNBOUNDED_MAX_LENGTH:
+                match = _bounded(at_start, value, self._timeout, tx)
+            else:
+                match = at_start(value)
+        elif self._nested or len(value) > UNBOUNDED_MAX_LENGTH:
             match = search_bounded(self._pattern, value, self._timeout, True, tx)
         else:
             match = self._search(value)  # type: ignore[misc]

@@ -35,6 +35,7 @@ class Rule:
     phase: int
     chain_starter: Rule | None = None  # None for a starter
     next_in_chain: Rule | None = None
+    default: ActionSet | None = None  # the SecDefaultAction merged in (the audit log prints v2's merge)
 
     @property
     def id(self) -> str | None:
@@ -132,7 +133,7 @@ class RuleSetBuilder:
         if effective.phase == 5 and not _logging_phase_allows(effective.intercept):
             raise RuleError("ModSecurity: Disruptive actions cannot be specified in the logging phase.")
         phase = starter.phase if starter is not None else _check_phase(effective.phase)
-        rule = Rule(parsed, own, effective, phase, chain_starter=starter)
+        rule = Rule(parsed, own, effective, phase, chain_starter=starter, default=self.default)
         if starter is None and own.id is not None:
             self.ids[own.id] = rule
         if self.chain_tail is not None and starter is not None:

@@ -49,3 +49,17 @@ def test_no_module_imports_a_higher_layer() -> None:
             if theirs != "__init__" and LAYERS[theirs] > LAYERS[mine]:
                 violations.append(f"{name} (L{LAYERS[mine]}) imports {imported} (L{LAYERS[theirs]})")
     assert violations == []
+
+
+# What connectors (L6) may import: the public API (``modsec_py``: WAF, Transaction, ...), where
+# the entry file is, the error-log stream of the logging package, and each other.
+CONNECTOR_IMPORTS = {"modsec_py", "modsec_py.paths", "modsec_py.errors", "modsec_py.logging"}
+
+
+def test_connectors_use_the_public_api_only() -> None:
+    violations = []
+    for path in (PACKAGE / "connectors").rglob("*.py"):
+        for imported in imports(path):
+            if imported not in CONNECTOR_IMPORTS and not imported.startswith("modsec_py.connectors"):
+                violations.append(f"{path.name} imports {imported}")
+    assert violations == []
