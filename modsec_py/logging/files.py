@@ -3,11 +3,11 @@
 Apache opens v2's logs once, in the parent; modsec_py runs in several processes (mod_wsgi
 daemons, Apache children), each opening the files itself, on first use. An entry is one
 ``write(2)`` on a descriptor opened with ``O_APPEND``, made under a thread lock and an
-exclusive ``fcntl`` lock on the file (v2 serialises its serial audit log with a global
-mutex the same way), so entries of concurrent processes and threads never mix.
+exclusive ``flock`` on the file (v2 serialises its serial audit log with a global mutex the
+same way), so entries of concurrent processes and threads never mix.
 
-A process keeps one descriptor per path: POSIX record locks belong to the process, and
-closing a second descriptor of the same file would drop them. When the path is replaced
+A process keeps one descriptor per path, shared by its threads (the thread lock orders them;
+``flock`` belongs to the open file, so it orders the processes). When the path is replaced
 (logrotate), the next WAF built reopens it. ``|command`` runs a piped logger, one per process.
 """
 
@@ -45,11 +45,13 @@ class LogFile:
             if self.is_pipe:
                 _write_all(fd, data)
                 return
-            fcntl.lockf(fd, fcntl.LOCK_EX)
+            # flock: the whole file, no deadlock detection. POSIX record locks (lockf) on an O_APPEND
+            # file lock from each writer's offset, and Linux then reports false EDEADLKs under load.
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 _write_all(fd, data)
             finally:
-                fcntl.lockf(fd, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _open(self) -> int:
         if self.is_pipe:
