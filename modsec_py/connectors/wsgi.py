@@ -18,6 +18,7 @@ redirect or dropped connection v2 would produce (see :mod:`.interruptions`).
 from __future__ import annotations
 
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -26,6 +27,7 @@ from wsgiref.util import FileWrapper
 from modsec_py.connectors import engine_view
 from modsec_py.connectors.body import ReplayInput, content_length, has_body, read_body
 from modsec_py.connectors.errorlog import ErrorLog, server_software
+from modsec_py.connectors.headers import request_headers, response_headers
 from modsec_py.connectors.interruptions import answer, url
 from modsec_py.connectors.registry import entry_file, waf_for
 from modsec_py.connectors.request import RequestInfo, request_info
@@ -80,8 +82,12 @@ class Exchange:
 
     def __init__(self, app: WSGIApp, waf: Any, environ: dict[str, Any], start_response: StartResponse) -> None:
         self.app = app
+        self.waf = waf
+        self.started = time.time()
         self.environ = environ
         self.start_response = start_response
+        if waf.header_ops:  # mod_headers' early lines run before ModSecurity sees the request
+            request_headers(environ, waf.header_ops, {}, self.started, early=True)
         self.info: RequestInfo = request_info(environ)
         info = self.info
         self.tx = waf.new_transaction(info.client_ip, info.client_port, info.server_ip, info.server_port)
@@ -133,6 +139,8 @@ class Exchange:
         if refused is not None:
             return refused
         interruption = tx.process_request_body()
+        if interruption is None and self.waf.header_ops:
+            request_headers(self.environ, self.waf.header_ops, tx.environment(), self.started)
         if engine_view.disable_backend_compression(tx):
             self.environ.pop("HTTP_ACCEPT_ENCODING", None)
             self.environ.pop("HTTP_TE", None)
@@ -315,13 +323,16 @@ class Exchange:
             yield from chunks
 
     # -- sending ------------------------------------------------------------------------------
-    def _start(self, status: str, headers: list[tuple[str, str]]) -> None:
+    def _start(self, status: str, headers: list[tuple[str, str]], error_page: bool = False) -> None:
         self.sent = True
         self.final_status = int(status.split(None, 1)[0])
+        if self.waf.header_ops:
+            headers = response_headers(headers, self.waf.header_ops, self.tx.environment(), self.environ,
+                                       self.started, error_page)
         self.start_response(status, headers)
 
     def _send(self, page: Answer) -> Iterator[bytes]:
-        self._start(page.status_text, page.headers)
+        self._start(page.status_text, page.headers, error_page=True)
         if page.body:
             yield page.body
 

@@ -247,6 +247,10 @@ class Transaction:
         self.pcre_limit_hits += 1
         self.data.tx.set(b"MSC_PCRE_LIMITS_EXCEEDED", b"1")
 
+    def environment(self) -> dict[str, str]:
+        """The variables ``setenv`` set (Apache's ``subprocess_env`` in v2), names lower-cased."""
+        return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in self.data.env}
+
     def debug(self, level: int, message: str) -> None:
         # Levels 1-3 are kept whatever SecDebugLogLevel says: v2 also sends them to the error and audit logs.
         if level <= self.debug_level or level <= 3:

@@ -16,6 +16,7 @@ from modsec_py.engine.store import CollectionStore, MemoryStore
 from modsec_py.engine.transaction import Transaction
 from modsec_py.logging import Logs
 from modsec_py.rules.ruleset import RuleSet
+from modsec_py.seclang.apache_directives import header_op
 from modsec_py.seclang.conditions import Conditions
 from modsec_py.seclang.loader import LoadResult, Scope, load_files, load_text
 
@@ -32,6 +33,8 @@ class WAF:
         self.rules = PhaseRules(*_compile(loaded.ruleset, loaded.config))
         self.phases, self.skip_after_index = self.rules.phases, self.rules.skip_after_index
         self.scopes = [self._scoped(scope) for scope in loaded.scopes]
+        # mod_headers lines of the rule files, for the connector to carry out.
+        self.header_ops = tuple(header_op(d.name, d.args) for d in loaded.connector_directives)
         self.logs = Logs.from_config(self.config, loaded)
 
     @classmethod
