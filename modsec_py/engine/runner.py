@@ -9,6 +9,7 @@ rule of a chain, the disruptive one (only a warning in DetectionOnly, in phase 5
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from modsec_py.engine.actions import run_actions
@@ -124,13 +125,7 @@ def _run_rule_general(tx: Transaction, rule: CompiledRule, groups: list[tuple[Co
             elif rule.multi_match:
                 values = _each_step(rule, value)
             else:
-                checked = cache.get(value)
-                if checked is None:
-                    checked = value
-                    for function in transformations:
-                        checked = function(checked)
-                    cache[value] = checked
-                values = (checked,)
+                values = (_transformed(cache, transformations, value),)
             for checked in values:
                 if evaluate is None:
                     detail: object | None = True
@@ -153,6 +148,18 @@ def _run_rule_general(tx: Transaction, rule: CompiledRule, groups: list[tuple[Co
                 if _matched(tx, rule, target, key, value if operator is None else checked, message):
                     return True
     return matched
+
+
+def _transformed(cache: dict[bytes, bytes], transformations: tuple[Callable[[bytes], bytes], ...],
+                 value: bytes) -> bytes:
+    """The value after the chain, computed once per value for the transaction (the fast path inlines this)."""
+    checked = cache.get(value)
+    if checked is None:
+        checked = value
+        for function in transformations:
+            checked = function(checked)
+        cache[value] = checked
+    return checked
 
 
 def _operator_failed(tx: Transaction, error: OperatorError) -> None:

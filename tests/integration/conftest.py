@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +151,21 @@ def site() -> Iterator[Site]:
         yield Site(server, upstream_port, seclang)
     finally:
         server.stop()
+        if os.environ.get("MODSEC_PY_KEEP_APACHE") != "1":
+            shutil.rmtree(root, ignore_errors=True)
+            shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def running(instance: apache.ApacheInstance, root: Path, home: Path) -> Iterator[apache.ApacheInstance]:
+    """Start a configured instance, stop it afterwards and remove its trees (unless MODSEC_PY_KEEP_APACHE=1)."""
+    apache.make_readable(root)
+    apache.writable_by_server(instance.logs)
+    instance.start()
+    try:
+        yield instance
+    finally:
+        instance.stop()
         if os.environ.get("MODSEC_PY_KEEP_APACHE") != "1":
             shutil.rmtree(root, ignore_errors=True)
             shutil.rmtree(home, ignore_errors=True)

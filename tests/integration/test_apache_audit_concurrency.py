@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from modsec_py.testing import apache
-from tests.integration.conftest import require_apache
+from tests.integration.conftest import require_apache, running
 
 pytestmark = pytest.mark.apache
 
@@ -43,16 +42,8 @@ def server() -> Iterator[apache.ApacheInstance]:
         f"WSGIDaemonProcess audit processes={PROCESSES} threads=4 python-path={home}/python\n"
         f"WSGIScriptAlias /mw {home}/wsgi/demo.wsgi process-group=audit application-group=%{{GLOBAL}}\n"
         f"SetEnv MODSEC_PY_CONFIG {seclang}\n")
-    apache.make_readable(root)
-    apache.writable_by_server(instance.logs)
-    instance.start()
-    try:
+    with running(instance, root, home):
         yield instance
-    finally:
-        instance.stop()
-        if os.environ.get("MODSEC_PY_KEEP_APACHE") != "1":
-            shutil.rmtree(root, ignore_errors=True)
-            shutil.rmtree(home, ignore_errors=True)
 
 
 def send(port: int, numbers: range) -> list[int]:

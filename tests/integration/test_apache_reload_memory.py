@@ -9,7 +9,6 @@ the total after the first.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from modsec_py.testing import apache
 from tests.integration.client import BROWSER, request
-from tests.integration.conftest import _seclang, require_apache
+from tests.integration.conftest import _seclang, require_apache, running
 
 pytestmark = pytest.mark.apache
 
@@ -65,15 +64,8 @@ def server() -> Iterator[apache.ApacheInstance]:
         f"WSGIDaemonProcess reload processes=1 threads=4 python-path={home}/python\n"
         f"WSGIScriptAlias /mw {home}/wsgi/demo.wsgi process-group=reload application-group=%{{GLOBAL}}\n"
         f"SetEnv MODSEC_PY_CONFIG {seclang}/crs-on.conf\n")
-    apache.make_readable(root)
-    apache.writable_by_server(instance.logs)
-    instance.start()
-    try:
+    with running(instance, root, home):
         yield instance
-    finally:
-        instance.stop()
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def served_by(server: apache.ApacheInstance) -> int:
