@@ -106,3 +106,31 @@ def set_(assignments: tuple[str, ...], crs_dir: str | None, root: str, dry_run: 
     that rule as it is.
     """
     run_plan(lambda where: commands.plan_set(where, crs_dir, list(assignments)), root, dry_run)
+
+
+@crs.command("test")
+@click.option("--rules", "rules", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Directory of CRS rule files (*.conf and their .data files).")
+@click.option("--setup", "setup", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="CRS setup file as shipped (crs-setup.conf or crs-setup.conf.example).")
+@click.option("--tests", "tests", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Directory of ftw (CRS 3.x) or go-ftw (CRS 4.x) YAML test files.")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
+              help="go-ftw overrides file (test_overrides:, as the CRS project's httpd-overrides.yaml).")
+@click.option("--paranoia", type=click.IntRange(1, 4), default=4, show_default=True, help="Paranoia level.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Write a JSON report here.")
+@click.option("--include", help="Run only tests whose name matches this regex.")
+@click.option("--exclude", help="Skip tests whose name matches this regex.")
+@click.option("--keep", is_flag=True, help="Keep the test Apache's directory (configuration, logs).")
+def test(rules: str, setup: str, tests: str, overrides: str | None, paranoia: int, json_out: str | None,
+         include: str | None, exclude: str | None, keep: bool) -> None:
+    """Run the CRS regression tests through a private real Apache running modsec_py.
+
+    The Apache listens on a free loopback port with its own configuration and logs, and loads the
+    setup file and the rules in the CRS project's test-target configuration (DetectionOnly, marker
+    rule 999999; the settings for the CRS major version found). Prints each failure, then
+    "N passed, M failed"; exits 0 only if every selected test passes.
+    """
+    from modsec_py.crstest import cli as crstest_cli
+
+    raise SystemExit(crstest_cli.main(rules, setup, tests, overrides, paranoia, json_out, include, exclude, keep))

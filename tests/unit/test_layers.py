@@ -15,7 +15,7 @@ LAYERS = {
     "rules": 3,
     "seclang": 4, "bodyprocessors": 4, "logging": 4, "storage": 4,
     "engine": 5,
-    "connectors": 6, "admin": 6, "testing": 6,
+    "connectors": 6, "admin": 6, "testing": 6, "crstest": 6,
     "cli": 7,
 }
 
