@@ -12,7 +12,8 @@ SUDO=""
 # Libraries mod_security2.so links against.
 for package in liblua5.1-0 libyajl2; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$package"
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$package" ||
+        { $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$package"; }
 done
 cd "$target"
 apt-get download libapache2-mod-security2 >/dev/null 2>&1 ||

@@ -70,13 +70,14 @@ def read_body(stream: IO[bytes], length: int | None, limit: int, in_memory: int,
             sink(chunk)
     more = False
     if error is None and size == limit:
-        more = length > limit if length is not None else _peek_more(stream, kept)
+        more = length > limit if length is not None else _peek_more(stream, kept, sink)
     kept.seek(0)
     return ReadBody(kept, size, more, error)
 
 
-def _peek_more(stream: IO[bytes], kept: BinaryIO) -> bool:
-    """One byte past the limit of a chunked body tells whether it is larger (the byte is kept for the app)."""
+def _peek_more(stream: IO[bytes], kept: BinaryIO, sink: Any) -> bool:
+    """One byte past the limit of a chunked body tells whether it is larger (the byte is kept for
+    the app, and handed to ``sink`` so the engine sees the body is over the limit)."""
     try:
         extra = stream.read(1)
     except OSError:
@@ -84,6 +85,8 @@ def _peek_more(stream: IO[bytes], kept: BinaryIO) -> bool:
     if extra:
         kept.seek(0, 2)
         kept.write(extra)
+        if sink is not None:
+            sink(extra)
         return True
     return False
 

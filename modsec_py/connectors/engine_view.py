@@ -1,7 +1,8 @@
 """Settings the connector reads from a transaction beyond the documented calls.
 
-The connector does what v2's Apache glue does around the engine (body limits and their
-actions, which response MIME types are buffered, backend compression); these values live
+The connector does what v2's Apache glue does around the engine (how much of a body to
+read, which response MIME types are buffered, backend compression; the engine decides what
+the body limits mean); these values live
 in the WAF's configuration and in the transaction's rule-engine mode (``ctl:ruleEngine``).
 Reading them is kept here, in one place, so the engine can offer them as API later.
 """
@@ -25,14 +26,9 @@ def engine_mode(tx: Any) -> str:
     return _value(getattr(tx, "mode", None) or _config(tx).rule_engine)
 
 
-def request_limit_rejects(tx: Any) -> bool:
-    """SecRequestBodyLimitAction Reject (the default)."""
-    return _value(_config(tx).request_body_limit_action) == "Reject"
-
-
-def response_limit_rejects(tx: Any) -> bool:
-    """SecResponseBodyLimitAction Reject (the default)."""
-    return _value(_config(tx).response_body_limit_action) == "Reject"
+def request_limit_refuses(tx: Any) -> bool:
+    """SecRequestBodyLimitAction Reject with the engine On: a body over the limit gets 413."""
+    return engine_mode(tx) == "On" and _value(_config(tx).request_body_limit_action) == "Reject"
 
 
 def mime_type_inspected(tx: Any, content_type: str | None) -> bool:

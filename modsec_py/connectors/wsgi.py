@@ -147,31 +147,22 @@ class Exchange:
         return self._interrupted(interruption) if interruption is not None else None
 
     def _request_body(self) -> Answer | None:
-        """Read the body for phase 2 as v2's input filter does; an Answer when a limit refuses it."""
+        """Read the body for phase 2 as v2's input filter does: at most the limit (and one byte more,
+        so the engine sees a body over it). The engine decides what the limits mean (413, partial
+        inspection, INBOUND_DATA_ERROR); an Answer only when the client stops sending (400)."""
         tx, environ = self.tx, self.environ
         if not tx.request_body_access or not has_body(environ):
             return None
         limit = int(tx.request_body_limit)
         length = content_length(environ)
-        rejects = engine_view.engine_mode(tx) == "On" and engine_view.request_limit_rejects(tx)
-        if length is not None and length > limit:
-            if rejects:
-                self.log.message(f"Request body (Content-Length) is larger than the configured limit ({limit}). "
-                                 "Deny with status (413)")
-                return error_page(413, environ)
-            self.log.message(f"Request body (Content-Length) is larger than the configured limit ({limit}).")
+        if length is not None and length > limit and engine_view.request_limit_refuses(tx):
+            return None  # refused from Content-Length alone, the body unread (v2 does the same)
         stream = environ["wsgi.input"]
         read = read_body(stream, length, limit, engine_view.in_memory_limit(tx), sink=tx.append_request_body)
         if read.error is not None:
             read.kept.close()
             self.log.message(read.error)
             return error_page(400, environ)
-        if read.more and length is None:
-            if rejects:
-                read.kept.close()
-                self.log.message(f"Request body is larger than the configured limit ({limit}).. Deny with code (413)")
-                return error_page(413, environ)
-            self.log.message(f"Request body is larger than the configured limit ({limit}).")
         self.kept_body = ReplayInput(read.kept, stream if read.more else None)
         environ["wsgi.input"] = self.kept_body
         return None
@@ -248,10 +239,6 @@ class Exchange:
         if interruption is not None and interruption is not self.forwarded:
             yield from self._replace(answer(interruption, self.environ, self.info))
             return
-        refused = self._over_limit_already()
-        if refused is not None:
-            yield from self._send(refused)
-            return
         if self._inspects_body():
             yield from self._buffered(first, chunks)
             return
@@ -280,19 +267,6 @@ class Exchange:
                     return None
         return None
 
-    def _over_limit_already(self) -> Answer | None:
-        """v2 answers 500 at once when Content-Length already says the body is over the limit (Reject)."""
-        tx = self.tx
-        if not self._inspects_body() or not engine_view.response_limit_rejects(tx):
-            return None
-        length = self._response_length()
-        limit = int(tx.response_body_limit)
-        if length is not None and length > limit:
-            self.log.message(f"Output filter: Content-Length ({length}) over the limit ({limit}).")
-            self._close_app()
-            return error_page(500, self.environ)
-        return None
-
     def _buffered(self, first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
         tx = self.tx
         limit = int(tx.response_body_limit)
@@ -307,11 +281,7 @@ class Exchange:
                     over = True
                     break
         body = b"".join(kept)
-        if over and engine_view.response_limit_rejects(tx):
-            self.log.message(f"Output filter: Response body too large (over limit of {limit}, total not specified).")
-            yield from self._replace(error_page(500, self.environ))
-            return
-        tx.append_response_body(body[:limit])
+        tx.append_response_body(body[:limit + 1])  # one byte over tells the engine the body is over the limit
         interruption = tx.process_response_body()
         if interruption is not None and interruption is not self.forwarded:
             yield from self._replace(answer(interruption, self.environ, self.info))

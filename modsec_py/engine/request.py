@@ -166,7 +166,7 @@ def check_body_size(tx: Transaction, body: bytes) -> Refusal | None:
     length = int(declared) if declared is not None and declared.strip().isdigit() and not _header(
         tx, b"transfer-encoding") else None
     verdict = check_content_length(length, config) if length is not None else check_body_length(len(body), config)
-    if verdict.message is not None:
+    if verdict.message is not None and verdict.status is None:  # a refusal's message is its interruption's
         tx.debug(1, verdict.message.decode("latin-1"))
     if verdict.inbound_data_error:
         tx.data.inbound_data_error = 1
@@ -177,10 +177,7 @@ def check_no_files_size(tx: Transaction, no_files_length: int) -> Refusal | None
     """SecRequestBodyNoFilesLimit after the processors: 413 in every mode (v2)."""
     from modsec_py.bodyprocessors.limits import check_no_files_length
 
-    verdict = check_no_files_length(no_files_length, tx.config)
-    if verdict.message is not None:
-        tx.debug(1, verdict.message.decode("latin-1"))
-    return _refusal(verdict)
+    return _refusal(check_no_files_length(no_files_length, tx.config))
 
 
 def _refusal(verdict: LimitVerdict) -> Refusal | None:

@@ -100,7 +100,8 @@ def _run_rule(tx: Transaction, rule: CompiledRule) -> bool:
                 if detail is None:
                     continue
                 matched = True
-                if _matched(tx, rule, target, key, checked, rule.operator.message(detail, target.item_name(key))):
+                name = target.item_name(key)
+                if _matched(tx, rule, name, checked, rule.operator.message(detail, name)):
                     return True
     except OperatorError as error:  # v2: the rule fails, processing goes on
         _operator_failed(tx, error)
@@ -145,7 +146,7 @@ def _run_rule_general(tx: Transaction, rule: CompiledRule, groups: list[tuple[Co
                     message = "Unconditional match in SecAction."
                 else:
                     message = operator.message(detail, name)
-                if _matched(tx, rule, target, key, value if operator is None else checked, message):
+                if _matched(tx, rule, name, value if operator is None else checked, message):
                     return True
     return matched
 
@@ -167,11 +168,10 @@ def _operator_failed(tx: Transaction, error: OperatorError) -> None:
     tx.debug(1, "Rule processing failed.")
 
 
-def _matched(tx: Transaction, rule: CompiledRule, target: CompiledTarget, key: bytes | None, value: bytes,
-             message: str) -> bool:
+def _matched(tx: Transaction, rule: CompiledRule, name: str, value: bytes, message: str) -> bool:
     """Record one match (MATCHED_VAR(S)), run the actions; True when the transaction was interrupted."""
     data = tx.data
-    var = MatchedVar(target.item_name(key), value)
+    var = MatchedVar(name, value)
     data.matched_var = var
     data.matched_vars.append(var)
     acting = rule.acting

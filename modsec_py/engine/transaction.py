@@ -152,32 +152,34 @@ class Transaction:
             self.process_response_headers()
         if self.interruption is None and self.response_body_access and self._response_mime_type_inspected():
             body = b"".join(self._response_body)
-            limit = self.response_body_limit
-            if len(body) > limit:
-                if self._response_too_large(len(body), limit):
-                    return self.interruption
-                body = body[:limit]
-            self.data.response_body = body
+            if self._response_too_large(body):
+                return self.interruption
+            self.data.response_body = body[:self.response_body_limit]
         return self._phase(4)
 
-    def _response_too_large(self, length: int, limit: int) -> bool:
-        """v2's output filter on a body over SecResponseBodyLimit: OUTBOUND_DATA_ERROR, and with
-        Reject (engine On) a 500 instead of the response, phase 4 not run; else the first
-        ``limit`` bytes are inspected (ProcessPartial, and DetectionOnly, which never blocks)."""
+    def _response_too_large(self, body: bytes) -> bool:
+        """v2's output filter on SecResponseBodyLimit. With Reject (engine On) a declared
+        Content-Length over the limit, or a body over it, answers 500 and phase 4 does not run;
+        otherwise (ProcessPartial, DetectionOnly, which never blocks) a body over the limit
+        sets OUTBOUND_DATA_ERROR and its first ``limit`` bytes are inspected."""
+        limit = self.response_body_limit
+        rejects = self.config.response_body_limit_action is BodyLimitAction.REJECT and self.mode is RuleEngineMode.ON
+        declared = self.data.response_content_length.strip()  # set from the headers in phase 3
+        if rejects and declared.isdigit() and int(declared) > limit:
+            message = f"Output filter: Content-Length ({declared.decode('latin-1')}) over the limit ({limit})."
+        elif len(body) <= limit:
+            return False
+        elif rejects:
+            message = f"Output filter: Response body too large (over limit of {limit}, total not specified)."
+        else:
+            self.data.outbound_data_error = 1
+            self.debug(4, f"Output filter: Processing partial response body (limit {limit})")
+            return False
         self.data.outbound_data_error = 1
-        declared = next((value for name, value in self.data.response_headers if name.lower() == b"content-length"),
-                        None)
-        if self.config.response_body_limit_action is BodyLimitAction.REJECT and self.mode is RuleEngineMode.ON:
-            if declared is not None and declared.strip().isdigit():
-                message = f"Output filter: Content-Length ({declared.decode('latin-1')}) over the limit ({limit})."
-            else:
-                message = f"Output filter: Response body too large (over limit of {limit}, total not specified)."
-            self.debug(1, message)
-            self.interruption = Interruption(None, "deny", 500, phase=4, message=message)
-            self._done.add(4)
-            return True
-        self.debug(4, f"Output filter: Processing partial response body (limit {limit})")
-        return False
+        # The interruption's message is what v2 logs (an error-log line and audit part H).
+        self.interruption = Interruption(None, "deny", 500, phase=4, message=message)
+        self._done.add(4)
+        return True
 
     def process_logging(self) -> None:
         for phase in (1, 2, 3, 4):

@@ -8,22 +8,8 @@ Match text: ``detected SQLi using libinjection with fingerprint '<fingerprint>'`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from modsec_py.operators._base import CompileContext, Operator, OperatorError, OperatorTx, cstr, operator
-
-
-def _missing(value: bytes) -> Any:
-    raise OperatorError("libinjection is not available")
-
-
-def _load() -> Callable[[bytes], Any]:
-    try:
-        from modsec_py.operators.libinjection import detect_sqli
-    except ImportError:  # the port is not there yet: fail the rule, not the configuration
-        return _missing
-    return detect_sqli
+from modsec_py.operators._base import CompileContext, Operator, OperatorTx, cstr, operator
+from modsec_py.operators.libinjection import detect_sqli
 
 
 @operator("detectSQLi")
@@ -32,7 +18,7 @@ class DetectSQLi(Operator):
 
     def __init__(self, argument: str, ctx: CompileContext) -> None:
         super().__init__(argument, ctx)
-        self._detect = _load()
+        self._detect = detect_sqli
 
     def evaluate(self, tx: OperatorTx, value: bytes) -> object | None:
         is_sqli, fingerprint = self._detect(value)

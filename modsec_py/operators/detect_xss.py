@@ -8,24 +8,10 @@ Match text: ``detected XSS using libinjection.``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from modsec_py.operators._base import CompileContext, Operator, OperatorError, OperatorTx, cstr, operator
+from modsec_py.operators._base import CompileContext, Operator, OperatorTx, cstr, operator
+from modsec_py.operators.libinjection import detect_xss
 
 _MATCH = (True,)
-
-
-def _missing(value: bytes) -> Any:
-    raise OperatorError("libinjection is not available")
-
-
-def _load() -> Callable[[bytes], Any]:
-    try:
-        from modsec_py.operators.libinjection import detect_xss
-    except ImportError:  # the port is not there yet: fail the rule, not the configuration
-        return _missing
-    return detect_xss
 
 
 @operator("detectXSS")
@@ -34,7 +20,7 @@ class DetectXSS(Operator):
 
     def __init__(self, argument: str, ctx: CompileContext) -> None:
         super().__init__(argument, ctx)
-        self._detect = _load()
+        self._detect = detect_xss
 
     def evaluate(self, tx: OperatorTx, value: bytes) -> object | None:
         if not self._detect(value):
