@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from modsec_py.connectors import engine_view
+from modsec_py.connectors import engine_view, raw_headers
 from modsec_py.connectors.errorlog import ErrorLog
 from modsec_py.connectors.registry import entry_file, waf_for
 from modsec_py.connectors.request import request_info
@@ -45,8 +45,10 @@ def make_allow_access(config: str | None = None, *, waf: Any = None) -> AccessHo
 def check(environ: Mapping[str, Any], *, config: str | None = None, waf: Any = None) -> bool | None:
     """False: deny (Apache answers 403). None: no objection."""
     info = request_info(environ)
-    if info.apache is not None and info.apache.is_subrequest:
-        return None
+    if info.apache is not None:
+        raw_headers.keep(environ, info.apache)  # for the handler, as security2_py.conf's header keeper does
+        if info.apache.is_subrequest:
+            return None
     stream = environ.get("wsgi.errors") or sys.stderr
     if waf is None:
         path = entry_file(_with_apache_env(environ, info), config)

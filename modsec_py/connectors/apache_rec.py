@@ -110,6 +110,19 @@ class ApacheRequest:
                 return value
         return None
 
+    def set_env(self, name: str, value: str) -> bool:
+        """Set a variable of the request's environment table (mod_wsgi hands it to the handler)."""
+        try:
+            table_set = ctypes.CDLL(None).apr_table_set
+        except (OSError, AttributeError):
+            return False
+        table_set.restype = None
+        table_set.argtypes = [_P, ctypes.c_char_p, ctypes.c_char_p]
+        if not self._record.subprocess_env:
+            return False
+        table_set(self._record.subprocess_env, name.encode("latin-1"), value.encode("latin-1"))  # apr copies both
+        return True
+
     def drop(self) -> bool:
         """Shut the client connection down now, as v2's ``drop`` closes it; True when it worked."""
         try:

@@ -3,10 +3,12 @@
 WSGI hides Apache's header table: names come upper-cased with ``-`` turned into ``_``
 (``HTTP_USER_AGENT``), duplicates arrive merged by Apache (as in its own table, which is
 what ModSecurity reads too), and headers whose name holds ``_``, ``Proxy`` and, unless
-``WSGIPassAuthorization On``, ``Authorization`` are missing. When mod_wsgi passes Apache's
-request record (``WSGIPassApacheRequest On``, embedded mode) its header table is used as
-it is; otherwise the names are rebuilt (``User-Agent``), in the environ's order, which
-under mod_wsgi is the order of the request (``Authorization`` comes last). See
+``WSGIPassAuthorization On``, ``Authorization`` are missing. The best source is Apache's
+table as security2_py.conf's access hook kept it (:mod:`~modsec_py.connectors.raw_headers`:
+every header, as sent); next Apache's record when mod_wsgi passes it (``WSGIPassApacheRequest
+On``, embedded mode: names as sent, but mod_wsgi has already dropped those with ``_``);
+otherwise the names are rebuilt (``User-Agent``), in the environ's order, which under
+mod_wsgi is the order of the request (``Authorization`` comes last). See
 docs/DEVIATIONS.md, "Apache integration".
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
+from modsec_py.connectors import raw_headers
 from modsec_py.connectors.apache_rec import ApacheRequest
 
 # Header names whose usual spelling is not "Each-Word-Capitalised".
@@ -83,11 +86,7 @@ class RequestInfo:
     unique_id: str | None = None
     path: str = ""  # Apache's r->uri: the decoded path, no query (what v2's [uri ".."] shows)
     apache: ApacheRequest | None = field(default=None, repr=False)  # Apache's record, when passed
-
-    @property
-    def raw_headers(self) -> bool:
-        """True when the headers are Apache's own table, not rebuilt from the environ."""
-        return self.apache is not None
+    raw_headers: bool = False  # the headers are Apache's own table, not rebuilt from the environ
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -101,7 +100,10 @@ def request_info(environ: Mapping[str, Any]) -> RequestInfo:
     apache = ApacheRequest.from_environ(environ)
     method = environ.get("REQUEST_METHOD", "GET")
     protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.1")
-    headers = apache.headers if apache is not None else headers_from_environ(environ)
+    headers = raw_headers.headers_from(environ)
+    raw = headers is not None or apache is not None
+    if headers is None:
+        headers = apache.headers if apache is not None else headers_from_environ(environ)
     unique_id = environ.get("UNIQUE_ID") or (apache.env("UNIQUE_ID") if apache is not None else None)
     server_ip = environ.get("SERVER_ADDR") or environ.get("mod_wsgi.listener_host") or ""
     uri = request_uri(environ)
@@ -111,4 +113,4 @@ def request_info(environ: Mapping[str, Any]) -> RequestInfo:
     return RequestInfo(method=method, uri=uri, protocol=protocol, headers=headers, path=path,
                        client_ip=environ.get("REMOTE_ADDR", ""), client_port=_port(environ.get("REMOTE_PORT", 0)),
                        server_ip=server_ip, server_port=_port(environ.get("SERVER_PORT", 0)),
-                       unique_id=unique_id, apache=apache)
+                       unique_id=unique_id, apache=apache, raw_headers=raw)

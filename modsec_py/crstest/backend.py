@@ -129,36 +129,82 @@ def _json(start_response: Callable[..., Any], answer: dict[str, Any], method: st
 
 
 def albedo_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """albedo (CRS 4.x): ``POST /reflect`` answers the response its JSON body describes; else 200, empty."""
+    """albedo (CRS 4.x): ``POST /reflect`` answers the response its JSON body describes; else 200, empty.
+
+    As albedo (a Go server) does: ``body`` wins over ``encodedBody``, a status outside 100-599
+    or a spec that is not JSON gives 400, and a body without a ``Content-Type`` gets the one
+    Go's ``http.DetectContentType`` sniffs (CRS's response rules depend on it).
+    """
     method = environ.get("REQUEST_METHOD", "GET").upper()
     path = environ.get("PATH_INFO", "") or "/"
     body = read_body(environ)
-    if method == "POST" and path == "/reflect":
+    if method != "POST" or path not in ("/reflect", "/reflect/"):
+        start_response("200 OK", [("Content-Length", "0")])
+        return []
+    try:
+        spec = json.loads(body)
+        if not isinstance(spec, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        return _plain(start_response, 400, b"Invalid JSON in request body")
+    status = spec.get("status") or 0
+    if not isinstance(status, int) or 0 < status < 100 or status >= 600 or status < 0:
+        return _plain(start_response, 400, f"Invalid status code: {status}".encode())
+    headers = spec.get("headers") or {}
+    pairs = [(str(k), str(v)) for k, v in headers.items() if str(k).lower() != "content-length"] \
+        if isinstance(headers, dict) else []
+    if spec.get("body"):
+        payload = str(spec["body"]).encode("utf-8")
+    elif spec.get("encodedBody"):
         try:
-            spec = json.loads(body)
-            if not isinstance(spec, dict):
-                raise ValueError("not an object")
-            status = int(spec.get("status") or 200)
-            headers = spec.get("headers") or {}
-            if not isinstance(headers, dict):
-                raise ValueError("headers is not an object")
-            if spec.get("encodedBody"):
-                payload = base64.b64decode(str(spec["encodedBody"]), validate=True)
-            else:
-                payload = str(spec.get("body") or "").encode("utf-8")
-        except (ValueError, TypeError, binascii.Error) as error:
-            return _respond(start_response, 400, "text/plain", f"invalid reflection spec: {error}\n".encode(),
-                            method)
-        pairs = [(str(k), str(v)) for k, v in headers.items() if str(k).lower() != "content-length"]
-        pairs.append(("Content-Length", str(len(payload))))
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = "Unknown"
-        start_response(f"{status} {phrase}", pairs)
-        return [payload]
-    start_response("200 OK", [("Content-Length", "0")])
-    return []
+            payload = base64.b64decode(str(spec["encodedBody"]), validate=True)
+        except (ValueError, binascii.Error):
+            return _plain(start_response, 400, b"invalid base64 encoding of response body")
+    else:
+        payload = b""
+    if payload and not any(name.lower() == "content-type" for name, _ in pairs):
+        pairs.append(("Content-Type", sniff_content_type(payload)))
+    pairs.append(("Content-Length", str(len(payload))))
+    status = status or 200
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    start_response(f"{status} {phrase}", pairs)
+    return [payload]
+
+
+def _plain(start_response: Callable[..., Any], status: int, text: bytes) -> list[bytes]:
+    return _respond(start_response, status, "text/plain; charset=utf-8", text, "POST")
+
+
+_HTML_TAGS = (b"<!DOCTYPE HTML", b"<HTML", b"<HEAD", b"<SCRIPT", b"<IFRAME", b"<H1", b"<DIV", b"<FONT", b"<TABLE",
+              b"<A", b"<STYLE", b"<TITLE", b"<B", b"<BODY", b"<BR", b"<P", b"<!--")
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"%!PS-Adobe-", "application/postscript"),
+          (b"\xfe\xff", "text/plain; charset=utf-16be"), (b"\xff\xfe", "text/plain; charset=utf-16le"),
+          (b"\xef\xbb\xbf", "text/plain; charset=utf-8"), (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"),
+          (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"BM", "image/bmp"),
+          (b"PK\x03\x04", "application/zip"), (b"\x1f\x8b\x08", "application/x-gzip"),
+          (b"\x00asm", "application/wasm"))
+_BINARY = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+
+
+def sniff_content_type(data: bytes) -> str:
+    """The common cases of Go's ``http.DetectContentType`` (what albedo's responses get)."""
+    head = data[:512]
+    text = head.lstrip(b"\t\n\x0c\r ")
+    upper = text.upper()
+    for tag in _HTML_TAGS:
+        if upper.startswith(tag) and len(text) > len(tag) and text[len(tag)] in b" >":
+            return "text/html; charset=utf-8"
+    if text.startswith(b"<?xml"):
+        return "text/xml; charset=utf-8"
+    for magic, mime in _MAGIC:
+        if head.startswith(magic):
+            return mime
+    if any(byte in _BINARY for byte in head):
+        return "application/octet-stream"
+    return "text/plain; charset=utf-8"
 
 
 def app_for(major: int) -> WSGIApp:

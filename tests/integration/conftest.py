@@ -58,6 +58,7 @@ SecRule ARGS:act "@streq redirect" "id:11,phase:1,redirect:http://example.com/aw
 SecRule ARGS:act "@streq deny" "id:12,phase:2,deny,status:406,log,msg:'deny it'"
 SecRule REQUEST_HEADERS_NAMES "@streq x-lower-case" "id:13,phase:1,deny,status:409"
 SecRule &REQUEST_HEADERS:Proxy "@gt 0" "id:14,phase:1,deny,status:410"
+SecRule REQUEST_HEADERS:X_Filename|REQUEST_HEADERS:X.Filename "@streq evil.php" "id:15,phase:1,deny,status:412"
 SecRule RESPONSE_STATUS "@rx ^" "id:50,phase:5,pass,log,msg:'phase 5 saw %{RESPONSE_STATUS}'"
 """
 

@@ -47,14 +47,14 @@ def test_drop_in_daemon_mode_answers_empty_and_closes(site: Site) -> None:
     assert reply.header("Connection") == "close"
 
 
-def test_embedded_mode_reads_apaches_own_header_table(site: Site) -> None:
-    """Names as sent and the Proxy header reach the engine only through Apache's record."""
-    lower = [*BROWSER, ("x-lower-case", "1")]
-    assert request(site.url("/embedded-rules/echo"), headers=lower).status == 409
-    assert request(site.url("/rules/echo"), headers=lower).status == 200  # rebuilt as X-Lower-Case
-    proxy = [*BROWSER, ("Proxy", "http://192.0.2.1/")]
-    assert request(site.url("/embedded-rules/echo"), headers=proxy).status == 410
-    assert request(site.url("/rules/echo"), headers=proxy).status == 200  # not in the CGI environ
+@pytest.mark.parametrize("mount", MODES)
+def test_the_engine_sees_apaches_header_table_as_sent(site: Site, mount: str) -> None:
+    """security2_py.conf's header keeper: names as sent, Proxy, and names mod_wsgi drops (X_Filename)."""
+    assert request(site.url(f"{mount}/echo"), headers=[*BROWSER, ("x-lower-case", "1")]).status == 409
+    assert request(site.url(f"{mount}/echo"), headers=[*BROWSER, ("Proxy", "http://192.0.2.1/")]).status == 410
+    for name in ("X_Filename", "X.Filename"):
+        assert request(site.url(f"{mount}/echo"), headers=[*BROWSER, (name, "evil.php")]).status == 412
+        assert request(site.url(f"{mount}/echo"), headers=[*BROWSER, (name, "fine.txt")]).status == 200
 
 
 @pytest.mark.parametrize("mount", MODES)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from modsec_py.connectors import raw_headers
 from modsec_py.connectors.request import header_name, headers_from_environ, request_info, request_uri
 
 
@@ -40,3 +43,32 @@ def test_request_info_addresses_and_path() -> None:
     assert info.unique_id == "abc"
     assert not info.raw_headers
     assert info.header("host") == "h"
+
+
+KEPT = '[["host","h"],["X_Filename","a.php"],["x-lower","1"],["Proxy","p"]]'
+
+
+def test_the_kept_header_table_wins_over_the_environ() -> None:
+    info = request_info({"REQUEST_METHOD": "GET", "HTTP_HOST": "h", "HTTP_X_LOWER": "1",
+                         raw_headers.VARIABLE: KEPT})
+    assert info.headers == [("host", "h"), ("X_Filename", "a.php"), ("x-lower", "1"), ("Proxy", "p")]
+    assert info.raw_headers
+
+
+@pytest.mark.parametrize("stored", ["", "not json", "[", '{"a": "b"}', '[["a"]]', '[["a", 1]]', '"[x]"', "[1]"])
+def test_a_kept_table_that_is_not_ours_is_ignored(stored: str) -> None:
+    assert raw_headers.headers_from({raw_headers.VARIABLE: stored}) is None
+    info = request_info({"REQUEST_METHOD": "GET", "HTTP_HOST": "h", raw_headers.VARIABLE: stored})
+    assert info.headers == [("Host", "h")]
+    assert not info.raw_headers
+
+
+def test_keep_does_nothing_without_apaches_record() -> None:
+    assert raw_headers.keep({"REQUEST_METHOD": "GET"}) is False
+
+
+def test_a_client_cannot_forge_the_kept_table() -> None:
+    # A header of that name reaches the environ as HTTP_..., never as the variable itself.
+    info = request_info({"REQUEST_METHOD": "GET", "HTTP_HOST": "h", "HTTP_MODSEC_PY_REQUEST_HEADERS": KEPT})
+    assert ("Host", "h") in info.headers
+    assert not info.raw_headers

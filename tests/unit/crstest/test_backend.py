@@ -7,6 +7,8 @@ import io
 import json
 from typing import Any
 
+import pytest
+
 from modsec_py.crstest.backend import albedo_app, app_for, httpbin_app
 
 
@@ -66,6 +68,32 @@ def test_albedo_reflects_the_described_response() -> None:
     encoded = {"status": 200, "encodedBody": base64.b64encode(b"\x00bin").decode()}
     assert call(albedo_app, "POST", "/reflect", json.dumps(encoded).encode())[2] == b"\x00bin"
     assert call(albedo_app, "POST", "/reflect", b"not json")[0] == 400
+
+
+def test_albedo_prefers_body_and_refuses_bad_specs_as_albedo_does() -> None:
+    both = {"body": "text", "encodedBody": base64.b64encode(b"other").decode()}
+    assert call(albedo_app, "POST", "/reflect/", json.dumps(both).encode())[2] == b"text"
+    for status in (42, 600, -1, "200"):
+        code, _, body = call(albedo_app, "POST", "/reflect", json.dumps({"status": status}).encode())
+        assert code == 400 and body.startswith(b"Invalid status code")
+    assert call(albedo_app, "POST", "/reflect", b"[1]")[2] == b"Invalid JSON in request body"
+    code, headers, body = call(albedo_app, "POST", "/reflect", b"{}")
+    assert (code, body, "Content-Type" in headers) == (200, b"", False)
+
+
+@pytest.mark.parametrize("body, mime", [
+    ("Maximum allowed file size is 10 MB", "text/plain; charset=utf-8"),
+    ("  <html><body>x</body></html>", "text/html; charset=utf-8"),
+    ("<!-- c -->", "text/html; charset=utf-8"),
+    ("<Access denied>", "text/plain; charset=utf-8"),
+    ("<?xml version='1.0'?><a/>", "text/xml; charset=utf-8"),
+    ('{"json": true}', "text/plain; charset=utf-8"),
+    ("%PDF-1.4", "application/pdf"),
+    ("\x01\x02binary", "application/octet-stream"),
+])
+def test_albedo_sniffs_a_missing_content_type_as_go_does(body: str, mime: str) -> None:
+    _, headers, _ = call(albedo_app, "POST", "/reflect", json.dumps({"body": body}).encode())
+    assert headers["Content-Type"] == mime
 
 
 def test_albedo_answers_everything_else_with_an_empty_200() -> None:
