@@ -10,6 +10,7 @@ from modsec_py.cli.created import created
 from modsec_py.cli.crs import crs
 from modsec_py.cli.engine import engine
 from modsec_py.cli.setup import setup
+from modsec_py.cli.status import status
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,3 +24,4 @@ main.add_command(setup)
 main.add_command(engine)
 main.add_command(crs)
 main.add_command(created)
+main.add_command(status)

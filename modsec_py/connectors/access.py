@@ -14,8 +14,12 @@ phase 5. It cannot see the request body or the response. An interruption returns
 and Apache answers 403 whatever status the rule asked for.
 Otherwise it returns None, so Apache's own access control still decides. mod_wsgi builds
 this environ before ``SetEnv`` runs, so the site names its entry file in its own access
-script. With ``WSGIPassApacheRequest On``, sub-requests are skipped (as v2 skips them), and
-``drop`` really closes the connection.
+script. With ``WSGIPassApacheRequest On``, sub-requests are skipped (as v2 skips them),
+``drop`` really closes the connection, and requests mod_wsgi handles (``WSGIScriptAlias``)
+are left to the middleware that wraps the application: the hook only keeps Apache's header
+table for it (:mod:`~modsec_py.connectors.raw_headers`). ``security2_py.conf`` installs this
+hook for ``/``, so ``a2enmod security2_py`` protects what Apache serves, as v2 does. With no
+good ruleset it denies (``MODSEC_PY_FAILURE_MODE=closed``) or lets Apache decide (``open``).
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from typing import Any
 
 from modsec_py.connectors import engine_view, raw_headers
 from modsec_py.connectors.errorlog import ErrorLog
-from modsec_py.connectors.registry import entry_file, waf_for
+from modsec_py.connectors.registry import RulesetUnavailable, entry_file, waf_for
 from modsec_py.connectors.request import request_info
 from modsec_py.connectors.wsgi import hostname
+
+WSGI_HANDLER = "wsgi-script"  # set by mod_wsgi's translate hook for WSGIScriptAlias, before access checks
 
 AccessHook = Callable[[Mapping[str, Any], str | None], bool | None]
 
@@ -46,17 +52,16 @@ def check(environ: Mapping[str, Any], *, config: str | None = None, waf: Any = N
     """False: deny (Apache answers 403). None: no objection."""
     info = request_info(environ)
     if info.apache is not None:
-        raw_headers.keep(environ, info.apache)  # for the handler, as security2_py.conf's header keeper does
-        if info.apache.is_subrequest:
-            return None
+        raw_headers.keep(environ, info.apache)  # for the handler (mod_wsgi drops names with "_")
+        if info.apache.is_subrequest or info.apache.handler == WSGI_HANDLER:
+            return None  # v2 skips sub-requests; a WSGI application is the middleware's to inspect
     stream = environ.get("wsgi.errors") or sys.stderr
     if waf is None:
         path = entry_file(_with_apache_env(environ, info), config)
         try:
-            waf = waf_for(path)
-        except Exception as error:  # fail closed
-            stream.write(f"ModSecurity: failed to load {path}: {error}\n")
-            return False
+            waf = waf_for(path, environ)
+        except RulesetUnavailable as error:  # the hook can only deny (403) or let Apache decide
+            return None if error.fail_open else False
     tx = waf.new_transaction(info.client_ip, info.client_port, info.server_ip, info.server_port)
     if info.unique_id:
         tx.set_unique_id(info.unique_id)

@@ -8,7 +8,7 @@ sub-request, the request's environment table (``UNIQUE_ID``, ``SetEnvIf`` variab
 ``SetEnv`` runs), and the connection's socket, so ``drop`` can close it as v2 does.
 
 Only the stable Apache 2.4 ABI is used (the leading fields of ``request_rec`` up to
-``subprocess_env``, APR's table layout, ``ap_get_conn_socket`` and ``apr_socket_shutdown``),
+``handler``, APR's table layout, ``ap_get_conn_socket`` and ``apr_socket_shutdown``),
 and only after checks that the record agrees with the environ; anything unexpected makes
 :meth:`ApacheRequest.from_environ` return None and the connector falls back to the environ.
 In daemon mode there is no record (the request lives in another process).
@@ -46,6 +46,7 @@ class _RequestRec(ctypes.Structure):  # struct request_rec (httpd.h, Apache 2.4)
         ("read_body", ctypes.c_int), ("read_chunked", ctypes.c_int), ("expecting_100", ctypes.c_uint),
         ("kept_body", _P), ("body_table", _P), ("remaining", ctypes.c_int64), ("read_length", ctypes.c_int64),
         ("headers_in", _P), ("headers_out", _P), ("err_headers_out", _P), ("subprocess_env", _P),
+        ("notes", _P), ("content_type", ctypes.c_char_p), ("handler", ctypes.c_char_p),
     ]
 
 
@@ -97,6 +98,11 @@ class ApacheRequest:
         if headers is None:
             return None
         return cls(record, headers)
+
+    @property
+    def handler(self) -> str:
+        """Apache's handler for the request so far (``wsgi-script`` once mod_wsgi claimed it)."""
+        return (self._record.handler or b"").decode("latin-1")
 
     @property
     def is_subrequest(self) -> bool:

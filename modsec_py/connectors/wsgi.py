@@ -29,7 +29,7 @@ from modsec_py.connectors.body import ReplayInput, content_length, has_body, rea
 from modsec_py.connectors.errorlog import ErrorLog, server_software
 from modsec_py.connectors.headers import request_headers, response_headers
 from modsec_py.connectors.interruptions import answer, url
-from modsec_py.connectors.registry import entry_file, waf_for
+from modsec_py.connectors.registry import RulesetUnavailable, entry_file, waf_for
 from modsec_py.connectors.request import RequestInfo, request_info
 from modsec_py.connectors.responses import Answer, error_page
 
@@ -54,10 +54,11 @@ class ModSecurityMiddleware:
         if waf is None:
             path = entry_file(environ, self.config)
             try:
-                waf = waf_for(path)
-            except Exception as error:  # a configuration that does not load: fail closed, as Apache would not start
-                _stderr(environ).write(f"ModSecurity: failed to load {path}: {error}\n")
-                page = error_page(500, environ)
+                waf = waf_for(path, environ)
+            except RulesetUnavailable as error:  # no good ruleset ever: 503, or uninspected when configured so
+                if error.fail_open:
+                    return self.app(environ, start_response)
+                page = error_page(503, environ)
                 start_response(page.status_text, page.headers)
                 return [page.body]
         return Exchange(self.app, waf, environ, start_response).start()

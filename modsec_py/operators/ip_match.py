@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import socket
 
+from modsec_py._util import sources
 from modsec_py._util.cnum import atoi
 from modsec_py.errors import ItemArgumentError
 from modsec_py.operators._base import CompileContext, Operator, OperatorError, OperatorTx, cstr, operator
@@ -121,8 +122,7 @@ class IpMatchFromFile(Operator):
         super().__init__(argument, ctx)
         path = resolve(ctx.rule_directory, argument.lstrip(_C_SPACE))
         try:
-            with open(path, "rb") as handle:
-                lines = handle.read().decode("latin-1").split("\n")
+            lines = sources.read(path).decode("latin-1").split("\n")
         except OSError as error:
             raise ItemArgumentError(f'Could not open ipmatch file "{path}": {error.strerror}') from None
         self._networks = IpSet()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 
+from modsec_py._util import sources
 from modsec_py._util.aho_corasick import PhraseSet
 from modsec_py.errors import ItemArgumentError
 from modsec_py.operators._base import CompileContext, Operator, OperatorTx, cstr, log_escape, operator, truncated
@@ -171,8 +172,7 @@ class PmFromFile(_PhraseOperator):
         for name in argument.split():
             path = resolve(ctx.rule_directory, name)
             try:
-                with open(path, "rb") as handle:
-                    phrases.extend(file_phrases(handle.read()))
+                phrases.extend(file_phrases(sources.read(path)))
             except OSError as error:
                 raise ItemArgumentError(f'Could not open phrase file "{path}": {error.strerror}') from None
         self._compile(phrases, backend)

@@ -25,6 +25,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from modsec_py._util import sources
 from modsec_py._util.cnum import atoi
 from modsec_py.errors import ItemArgumentError
 
@@ -108,8 +109,7 @@ def _resolve(directory: str, path: str) -> str:
 
 def _read(path: str, what: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return sources.read(path)
     except IsADirectoryError as error:
         raise ItemArgumentError(f'Could not read "{path}" line 1: {error.strerror}') from None
     except OSError as error:

@@ -19,6 +19,7 @@ import glob
 import os
 from dataclasses import dataclass, field
 
+from modsec_py._util import sources
 from modsec_py.config import EngineConfig
 from modsec_py.errors import ConfigError, ErrorSink, ItemArgumentError, SourceLocation
 from modsec_py.rules.ruleset import RuleSet, RuleSetBuilder
@@ -118,8 +119,7 @@ class LoadState:
             self.sink.error(ConfigError(f"Include loop: {path} is already being read", where, "Include",
                                         chain[:-1]))
             return
-        with open(path, "rb") as handle:
-            text = handle.read().decode("latin-1")
+        text = sources.read(path).decode("latin-1")
         self.files.append(path)
         self._reading.append(real)
         try:
@@ -293,25 +293,25 @@ class LoadState:
 def _expand(pattern: str) -> tuple[list[str], str]:
     """Files an Include pattern names (sorted, directories read recursively), or why none."""
     if not glob.has_magic(pattern):
-        if os.path.isdir(pattern):
+        if sources.isdir(pattern):
             return _directory_files(pattern), f"Include/IncludeOptional: no files in directory {pattern}"
-        if os.path.exists(pattern):
+        if sources.exists(pattern):
             return [pattern], ""
         return [], f"Could not open configuration file {pattern}: No such file or directory"
     directory, wildcard = os.path.split(pattern)
-    if not glob.has_magic(directory) and not os.path.isdir(directory):
+    if not glob.has_magic(directory) and not sources.isdir(directory):
         return [], f"Include/IncludeOptional: Could not open directory {directory}: No such file or directory"
     files: list[str] = []
-    for match in sorted(glob.glob(pattern)):
-        files.extend(_directory_files(match) if os.path.isdir(match) else [match])
+    for match in sources.glob(pattern):
+        files.extend(_directory_files(match) if sources.isdir(match) else [match])
     return files, f"Include/IncludeOptional: No matches for the wildcard '{wildcard}' in '{directory}', failing"
 
 
 def _directory_files(directory: str) -> list[str]:
     files: list[str] = []
-    for entry in sorted(os.listdir(directory)):
+    for entry in sources.listdir(directory):
         path = os.path.join(directory, entry)
-        files.extend(_directory_files(path) if os.path.isdir(path) else [path])
+        files.extend(_directory_files(path) if sources.isdir(path) else [path])
     return files
 
 

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modsec_py.state.rulesets import STATE_ENV
+
 APACHE = "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
 MOD_WSGI = MODULES / "mod_wsgi.so"
@@ -128,6 +130,11 @@ class ApacheInstance:
         return self.logs / "error.log"
 
     @property
+    def state_dir(self) -> Path:
+        """Where its processes keep the last good rulesets (``MODSEC_PY_STATE_DIR``)."""
+        return self.root / "state"
+
+    @property
     def pid_file(self) -> Path:
         return self.root / "run" / "httpd.pid"
 
@@ -136,9 +143,10 @@ class ApacheInstance:
 
     def write_config(self, sites: str) -> Path:
         """The server configuration: base modules, modsec_py's security2_py.conf, then ``sites``."""
-        for name in ("run", "logs", "data", "htdocs"):
+        for name in ("run", "logs", "data", "htdocs", "state"):
             (self.root / name).mkdir(parents=True, exist_ok=True)
         writable_by_server(self.logs)
+        writable_by_server(self.state_dir)
         writable_by_server(self.root / "data")
         make_readable(self.root / "htdocs")
         user = f"User {RUN_USER}\nGroup {RUN_USER}\n" if os.geteuid() == 0 else ""
@@ -167,7 +175,8 @@ class ApacheInstance:
         return self.config
 
     def _apache(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LANG": "C"}
+        env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LANG": "C",
+               STATE_ENV: str(self.state_dir)}
         return subprocess.run([APACHE, "-f", str(self.config), *args], capture_output=True, text=True, env=env,
                               timeout=120, check=check)
 

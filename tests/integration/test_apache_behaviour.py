@@ -9,11 +9,15 @@ from __future__ import annotations
 import socket
 import time
 import uuid
+from collections.abc import Callable
 
 import pytest
+from click.testing import CliRunner
 
+from modsec_py.cli import main
+from modsec_py.state import rulesets
 from tests.integration.client import BROWSER, request
-from tests.integration.conftest import RELOAD_AFTER, Site
+from tests.integration.conftest import RELOAD_AFTER, RELOAD_BEFORE, Site
 from tests.integration.test_apache_connectors import log_lines
 
 pytestmark = pytest.mark.apache
@@ -108,3 +112,43 @@ def test_graceful_restart_reads_the_rules_again(site: Site) -> None:
         time.sleep(0.2)
     assert status == 403
     assert request(site.url("/reload/echo?v=old"), headers=BROWSER).status == 200
+
+
+def _poll(site: Site, path: str, done: Callable[[], bool]) -> bool:
+    """Ask ``path`` until ``done()`` (fresh processes have built their WAF) or time runs out."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            request(site.url(path), headers=BROWSER)
+        except OSError:
+            pass
+        if done():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_broken_rule_file_on_graceful_restart_keeps_the_last_good_rules(site: Site) -> None:
+    reload_conf = site.seclang / "reload.conf"
+    state = str(site.server.state_dir)
+
+    def saved_text() -> bytes:
+        saved = rulesets.load(state, str(reload_conf))
+        return saved.view().read(str(reload_conf)) if saved else b""
+
+    good = 'SecRuleEngine On\nSecRule ARGS:v "@streq kept" "id:22,phase:1,deny,status:403"\n'
+    reload_conf.write_text(good)
+    site.server.graceful()
+    assert _poll(site, "/reload/echo", lambda: saved_text() == good.encode())  # loaded and saved
+    reload_conf.write_text(good + 'SecRule ARGS "@rx (" "id:23,phase:1,deny"\n')
+    site.server.graceful()
+    assert _poll(site, "/reload/echo", lambda: "serves the last good ruleset" in site.server.read_error_log())
+    assert f"{reload_conf}:3" in site.server.read_error_log()
+    assert request(site.url("/reload/echo?v=kept"), headers=BROWSER).status == 403  # the saved rules
+    assert request(site.url("/reload/echo?v=other"), headers=BROWSER).status == 200
+    status = CliRunner().invoke(main, ["status", "--state-dir", state])
+    assert "the last good ruleset saved" in status.output and f"{reload_conf}:3" in status.output
+    reload_conf.write_text(RELOAD_BEFORE)
+    site.server.graceful()
+    assert _poll(site, "/reload/echo", lambda: saved_text() == RELOAD_BEFORE.encode())
+    assert request(site.url("/reload/echo?v=old"), headers=BROWSER).status == 403

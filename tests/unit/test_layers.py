@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "modsec_py"
 # Top-level module or package of modsec_py -> its layer.
 LAYERS = {
     "errors": 0, "paths": 0, "_util": 0, "__main__": 8, "collection": 1,
-    "config": 1,
+    "config": 1, "state": 1,
     "actions": 2, "variables": 2, "operators": 2, "transformations": 2,
     "rules": 3,
     "seclang": 4, "bodyprocessors": 4, "logging": 4, "storage": 4,
@@ -52,8 +52,10 @@ def test_no_module_imports_a_higher_layer() -> None:
 
 
 # What connectors (L6) may import: the public API (``modsec_py``: WAF, Transaction, ...), where
-# the entry file is, the error-log stream of the logging package, and each other.
-CONNECTOR_IMPORTS = {"modsec_py", "modsec_py.paths", "modsec_py.errors", "modsec_py.logging"}
+# the entry file is, the error-log stream of the logging package, the saved last good rulesets
+# and the file view they are loaded through, and each other.
+CONNECTOR_IMPORTS = {"modsec_py", "modsec_py.paths", "modsec_py.errors", "modsec_py.logging", "modsec_py.state",
+                     "modsec_py.state.rulesets", "modsec_py._util"}
 
 
 def test_connectors_use_the_public_api_only() -> None:

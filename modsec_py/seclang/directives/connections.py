@@ -14,6 +14,7 @@ import ipaddress
 import os
 from typing import TYPE_CHECKING
 
+from modsec_py._util import sources
 from modsec_py.config import RuleEngineMode
 from modsec_py.seclang.directives._common import atoi, positive_long, refuse, second, strerror
 from modsec_py.seclang.directives._registry import Arity, DirectiveArgumentError, Support, directive
@@ -113,8 +114,7 @@ def _check_ip_list(param: str) -> None:
 def _check_ip_file(d: Directive, param: str) -> None:
     path = os.path.normpath(os.path.join(d.directory, param))  # apr_filepath_merge(config dir, param)
     try:
-        with open(path, "rb") as handle:
-            lines = handle.read().decode("latin-1").split("\n")
+        lines = sources.read(path).decode("latin-1").split("\n")
     except OSError as error:
         raise DirectiveArgumentError(
             f'ModSecurity: failed to load IPs from: {param} Could not open ipmatch file "{path}": '

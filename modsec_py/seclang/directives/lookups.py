@@ -12,6 +12,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
+from modsec_py._util import sources
 from modsec_py.config import GeoDbFormat
 from modsec_py.seclang.directives._common import atol, config_relative, refuse, second, strerror
 from modsec_py.seclang.directives._registry import Arity, DirectiveArgumentError, Support, directive
@@ -98,7 +99,7 @@ def sec_unicode_map_file(state: LoadState, d: Directive) -> None:
         state.config.unicode_code_page = code_page
     path = config_relative(d, d.args[0])
     try:
-        data = b"" if os.path.isdir(path) else _read(path)  # v2 opens a directory and reads nothing
+        data = b"" if sources.isdir(path) else _read(path)  # v2 opens a directory and reads nothing
     except OSError as error:
         raise DirectiveArgumentError(f'Could not open unicode map file "{path}": {strerror(error)}') from None
     state.config.unicode_map_file = path
@@ -106,8 +107,7 @@ def sec_unicode_map_file(state: LoadState, d: Directive) -> None:
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+    return sources.read(path)
 
 
 _SEPARATORS = re.compile(r"[ \t\n\r]+")

@@ -247,13 +247,16 @@ def test_detection_only_logs_and_passes() -> None:
     assert 'ModSecurity: Warning. String match "attack" at ARGS:q.' in errors(env)
 
 
-def test_an_entry_file_that_does_not_load_answers_500(tmp_path: Any) -> None:
+def test_an_entry_file_that_never_loaded_answers_503(tmp_path: Any) -> None:
     broken = tmp_path / "broken.conf"
     broken.write_text("SecRuleEngine Sometimes\n")
-    env = environ("/")
-    response = call(ModSecurityMiddleware(Recorder(), str(broken)), env)
-    assert response.code == 500
+    app = Recorder()
+    env = environ("/", MODSEC_PY_STATE_DIR=str(tmp_path))
+    response = call(ModSecurityMiddleware(app, str(broken)), env)
+    assert response.code == 503
+    assert app.calls == 0
     assert f"failed to load {broken}" in errors(env)
+    assert "no good ruleset" in errors(env)
 
 
 def test_the_entry_file_comes_from_the_environ(tmp_path: Any) -> None:
