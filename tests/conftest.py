@@ -7,6 +7,7 @@ with the reason, except under CI=true, where missing data is a failure.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
 DEBIAN_CRS = Path("/usr/share/modsecurity-crs")
+
+# WAFs built in the test process keep their last good rulesets here, never in the system's
+# /var/lib/modsec-py (the Apache instances of the tests get a directory of their own).
+os.environ["MODSEC_PY_STATE_DIR"] = tempfile.mkdtemp(prefix="modsec_py-state-")
 
 
 def require(path: Path, what: str) -> Path:

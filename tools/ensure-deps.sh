@@ -1,12 +1,14 @@
 #!/bin/sh
 # Install what modsec_py's make targets need on Debian 12: Debian's python3 with the
 # python3-* packages Apache's mod_wsgi will use, Apache itself, CRS 3.3.4, and a dev venv
-# (.venv) with the same libraries from PyPI plus the tools Debian lacks (ruff).
+# (.venv) with the same libraries from PyPI plus the tools Debian lacks (ruff), and what
+# `make deb` needs to build and check the Debian packages (last line of PACKAGES).
 set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="curl python3 python3-venv python3-pip python3-regex python3-pyparsing python3-click
-python3-pytest python3-yaml python3-lxml python3-ahocorasick apache2 libapache2-mod-wsgi-py3 modsecurity-crs"
+python3-pytest python3-yaml python3-lxml python3-ahocorasick apache2 libapache2-mod-wsgi-py3 modsecurity-crs
+git dpkg-dev debhelper dh-python pybuild-plugin-pyproject python3-all python3-setuptools apache2-dev lintian man-db"
 
 missing=""
 for package in $PACKAGES; do

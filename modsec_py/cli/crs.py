@@ -122,8 +122,11 @@ def set_(assignments: tuple[str, ...], crs_dir: str | None, root: str, dry_run: 
 @click.option("--include", help="Run only tests whose name matches this regex.")
 @click.option("--exclude", help="Skip tests whose name matches this regex.")
 @click.option("--keep", is_flag=True, help="Keep the test Apache's directory (configuration, logs).")
+# Developer options (hidden): run the real ModSecurity 2.9.7 instead, for tools/diff_crs_modsec2.py.
+@click.option("--engine", type=click.Choice(["modsec_py", "modsec2"]), default="modsec_py", hidden=True)
+@click.option("--modsec2-module", type=click.Path(exists=True, dir_okay=False), hidden=True)
 def test(rules: str, setup: str, tests: str, overrides: str | None, paranoia: int, json_out: str | None,
-         include: str | None, exclude: str | None, keep: bool) -> None:
+         include: str | None, exclude: str | None, keep: bool, engine: str, modsec2_module: str | None) -> None:
     """Run the CRS regression tests through a private real Apache running modsec_py.
 
     The Apache listens on a free loopback port with its own configuration and logs, and loads the
@@ -133,4 +136,5 @@ def test(rules: str, setup: str, tests: str, overrides: str | None, paranoia: in
     """
     from modsec_py.crstest import cli as crstest_cli
 
-    raise SystemExit(crstest_cli.main(rules, setup, tests, overrides, paranoia, json_out, include, exclude, keep))
+    raise SystemExit(crstest_cli.main(rules, setup, tests, overrides, paranoia, json_out, include, exclude, keep,
+                                      engine, modsec2_module))

@@ -58,7 +58,7 @@ def read_body(stream: IO[bytes], length: int | None, limit: int, in_memory: int,
         try:
             chunk = stream.read(min(CHUNK, wanted - size))
         except OSError as failure:  # mod_wsgi: "request data read error" when the client goes away
-            error = f"Error reading request body: {failure}"
+            error = f"Error reading request body: {apr_error(failure)}"
             break
         if not chunk:
             if length is not None and size < length:
@@ -73,6 +73,14 @@ def read_body(stream: IO[bytes], length: int | None, limit: int, in_memory: int,
         more = length > limit if length is not None else _peek_more(stream, kept, sink)
     kept.seek(0)
     return ReadBody(kept, size, more, error)
+
+
+def apr_error(failure: OSError) -> str:
+    """APR's text of a read failure, as v2 logs it: mod_wsgi's ``Apache/mod_wsgi request data read error:
+    Partial results are valid but processing is incomplete.`` gives ``Partial results are ... incomplete``."""
+    text = str(failure)
+    prefix = "Apache/mod_wsgi request data read error: "
+    return text[len(prefix):].removesuffix(".") if text.startswith(prefix) else text
 
 
 def _peek_more(stream: IO[bytes], kept: BinaryIO, sink: Any) -> bool:

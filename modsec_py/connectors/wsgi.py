@@ -163,6 +163,7 @@ class Exchange:
         if read.error is not None:
             read.kept.close()
             self.log.message(read.error)
+            tx.abandon_request_body()  # v2: 400 before phase 2
             return error_page(400, environ)
         self.kept_body = ReplayInput(read.kept, stream if read.more else None)
         environ["wsgi.input"] = self.kept_body
@@ -335,6 +336,7 @@ class Exchange:
             code = status or self.final_status or (500 if self.failed else None)
             if code is not None and code != self.reported_status:
                 tx.process_response_headers(code, RESPONSE_PROTOCOL)
+                tx.process_response_body()  # phase 4 too (v2's output filter also sees Apache's error pages)
             with self.log.engine_lines():
                 tx.process_logging()
         finally:

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from modsec_py.crstest import engines
 from modsec_py.crstest.runner import Selection, TargetServer, keep_requested, run, summary, write_report
 from modsec_py.crstest.target import TargetError
 from modsec_py.testing.ftw import FtwError, load_dir
@@ -14,8 +15,11 @@ from modsec_py.testing.overrides import Overrides, load_overrides
 
 
 def main(rules: str, setup: str, tests: str, overrides_path: str | None, paranoia: int, json_out: str | None,
-         include: str | None, exclude: str | None, keep: bool = False) -> int:
-    """Run and report; the exit status: 0 all passed, 1 some failed, 2 could not run."""
+         include: str | None, exclude: str | None, keep: bool = False, engine: str = engines.MODSEC_PY,
+         modsec2_module: str | None = None) -> int:
+    """Run and report; the exit status: 0 all passed, 1 some failed, 2 could not run.
+
+    ``engine="modsec2"`` runs the real ModSecurity 2 instead (a developer option, for differential testing)."""
     started = time.monotonic()
     try:
         for pattern in (include, exclude):
@@ -23,7 +27,9 @@ def main(rules: str, setup: str, tests: str, overrides_path: str | None, paranoi
                 re.compile(pattern)
         files = load_dir(tests)
         overrides: Overrides | None = load_overrides(overrides_path) if overrides_path else None
-        with TargetServer.start(Path(rules), Path(setup), paranoia, keep=keep or keep_requested()) as server:
+        module = Path(modsec2_module) if modsec2_module else None
+        with TargetServer.start(Path(rules), Path(setup), paranoia, keep=keep or keep_requested(), engine=engine,
+                                modsec2_module=module) as server:
             if keep or keep_requested():
                 print(f"test Apache in {server.root}", file=sys.stderr)
             results = run(server, files, Selection(include, exclude), overrides,

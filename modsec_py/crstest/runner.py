@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from modsec_py.crstest import target
+from modsec_py.crstest import engines, target
 from modsec_py.testing import apache
 from modsec_py.testing.crs_inprocess import judge
 from modsec_py.testing.ftw import (
@@ -49,6 +49,7 @@ from modsec_py.testing.overrides import FORCE_FAIL, FORCE_PASS, IGNORE, Override
 _ID = re.compile(r'\[id "(\d+)"\]')
 _UNIQUE_ID = re.compile(r'\[unique_id "([^"]*)"\]')
 _STATUS_LINE = re.compile(rb"^HTTP/\d(?:\.\d)? (\d{3})")
+NO_MARKERS = "the marker lines never appeared in the error log"
 
 
 @dataclass
@@ -70,6 +71,7 @@ class TestResult:
     reason: str = ""
     ids: list[int] = field(default_factory=list)
     status: list[int | None] = field(default_factory=list)
+    stage_ids: list[list[int]] = field(default_factory=list)  # per request sent (a stage, or one of its URIs)
     forced: str | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -92,13 +94,6 @@ class Selection:
 # ------------------------------------------------------------------------------------------------ server
 
 
-_WSGI = """from modsec_py.connectors.wsgi import ModSecurityMiddleware
-from modsec_py.crstest.backend import app_for
-
-application = ModSecurityMiddleware(app_for({major}))
-"""
-
-
 @dataclass
 class TargetServer:
     """A running Apache with the test target; ``host``/``port`` where to send requests."""
@@ -117,11 +112,19 @@ class TargetServer:
     @classmethod
     @contextmanager
     def start(cls, rules: Path, setup: Path, paranoia: int = 4, keep: bool = False,
-              timeout: float = 10.0) -> Iterator[TargetServer]:
-        """Build, start, and at the end stop and remove (unless ``keep``) a private Apache."""
+              timeout: float = 10.0, engine: str = engines.MODSEC_PY,
+              modsec2_module: Path | None = None) -> Iterator[TargetServer]:
+        """Build, start, and at the end stop and remove (unless ``keep``) a private Apache.
+
+        ``engine``: ``modsec_py``, or ``modsec2`` for the real ModSecurity 2 (``modsec2_module``, else the
+        default of :mod:`modsec_py.crstest.engines`) with the same entry file (differential testing)."""
         reason = apache.missing()
         if reason:
             raise target.TargetError(reason)
+        try:
+            module = engines.module_path(engine, modsec2_module)
+        except engines.EngineError as error:
+            raise target.TargetError(str(error)) from error
         rules, setup = Path(rules), Path(setup)
         if not rules.is_dir():
             raise target.TargetError(f"{rules} is not a directory of CRS rule files")
@@ -130,7 +133,7 @@ class TargetServer:
         root = apache.make_home("modsec_py-crstest-")
         instance = apache.ApacheInstance(root=root, home=home)
         try:
-            sites = _prepare(instance, rules, setup, major, paranoia)
+            sites = _prepare(instance, rules, setup, major, paranoia, engine, module)
             instance.write_config(sites)
             apache.make_readable(root)
             apache.writable_by_server(instance.logs)
@@ -180,7 +183,8 @@ class TargetServer:
         self.instance.read_error_log()  # (lines so far are nobody's)
 
 
-def _prepare(instance: apache.ApacheInstance, rules: Path, setup: Path, major: int, paranoia: int) -> str:
+def _prepare(instance: apache.ApacheInstance, rules: Path, setup: Path, major: int, paranoia: int,
+             engine: str = engines.MODSEC_PY, module: Path | None = None) -> str:
     """Copy the rules and setup file (readable by the server's user), write the SecLang and the WSGI script."""
     root, home = instance.root, instance.home
     seclang = root / "seclang"
@@ -196,15 +200,12 @@ def _prepare(instance: apache.ApacheInstance, rules: Path, setup: Path, major: i
                                        paranoia))
     wsgi = root / "wsgi"
     wsgi.mkdir()
-    (wsgi / "backend.wsgi").write_text(_WSGI.format(major=major))
+    (wsgi / "backend.wsgi").write_text(engines.wsgi_script(engine, major))
     return f"""
 KeepAlive Off
 WSGIChunkedRequest On
 WSGIScriptAlias / {wsgi}/backend.wsgi process-group=%{{GLOBAL}} application-group=%{{GLOBAL}}
-<Location />
-    SetEnv MODSEC_PY_CONFIG {entry}
-</Location>
-"""
+{engines.apache_lines(engine, entry, module)}"""
 
 
 # ----------------------------------------------------------------------------------------------- the log
@@ -249,14 +250,30 @@ def _unique_id(line: str) -> str | None:
     return found.group(1) if found else None
 
 
+def _access_lines(server: TargetServer) -> int:
+    try:
+        with (server.instance.logs / "access.log").open("rb") as stream:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 16), b""))
+    except OSError:
+        return 0
+
+
 def stage_lines(server: TargetServer, log: LogReader, send: Callable[[], Response],
                 wait: float = 10.0) -> tuple[Response, list[str], str | None]:
-    """Marker, the stage's request (``send``), marker; then the stage's error-log lines."""
+    """Marker, the stage's request (``send``), marker; then the stage's error-log lines.
+
+    When the stage got no whole response (the client gave up: a body never sent), the server may still be
+    busy with it: the closing marker waits for its access-log line (written after both engines' phase 5)."""
     token = uuid.uuid4().hex
     start, end = f"{token}-s", f"{token}-e"
     text = log.read()
+    served = _access_lines(server)
     server.send(marker_request(start, GO_FTW))
     response = send()
+    if response.error is not None:
+        deadline = time.monotonic() + wait
+        while _access_lines(server) < served + 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
     server.send(marker_request(end, GO_FTW))
     deadline = time.monotonic() + wait
     while True:
@@ -265,7 +282,7 @@ def stage_lines(server: TargetServer, log: LogReader, send: Callable[[], Respons
         if lines is not None:
             return response, lines, None
         if time.monotonic() > deadline:
-            return response, [], "the marker lines never appeared in the error log"
+            return response, [], NO_MARKERS
         time.sleep(0.01)
 
 
@@ -309,8 +326,9 @@ def run_test(server: TargetServer, log: LogReader, file: FtwFile, test: FtwTest,
                 continue
             response, lines, trouble = stage_lines(server, log, lambda wire=wire: server.send(wire))
             result.status.append(response.status)
-            ids.update(int(found) for line in lines for found in _ID.findall(line)
-                       if int(found) != target.MARKER_ID)
+            logged = {int(found) for line in lines for found in _ID.findall(line) if int(found) != target.MARKER_ID}
+            result.stage_ids.append(sorted(logged))
+            ids.update(logged)
             found = ([trouble] if trouble else []) + judge_stage(stage.output, response, lines)
             problems += [f"stage {index + 1}: {problem}" for problem in found]
     result.ids = sorted(ids)

@@ -242,6 +242,7 @@ def process_request_body(tx: Transaction, body: bytes) -> Refusal | None:
         data.reqbody_error_msg = data.reqbody_processor_error_msg = error.message
         if error.at_completion:
             tx.body_failed = True
+            tx.debug(2, error.message.decode("latin-1"))  # msc_reqbody.c; Apache's hook logs it again (level 1)
     return check_no_files_size(tx, no_files_length)
 
 

@@ -122,7 +122,17 @@ class Transaction:
                 # v2 (msc_reqbody.c) fails the request before phase 2, DetectionOnly included.
                 self.interruption = Interruption(None, "deny", 500, phase=2,
                                                  message=self.data.reqbody_error_msg.decode("latin-1"))
+                self._done.add(2)
+                return self.interruption
         return self._phase(2)
+
+    def abandon_request_body(self) -> None:
+        """The connector could not read the whole body (the client stopped sending or went away): v2's
+        hook answers 400 before phase 2, which never runs. That is an error, not an interception: phases 3
+        and 4 still run on the error page, and 5."""
+        if 1 not in self._done:
+            self.process_request_headers()
+        self._done.add(2)
 
     # -- response ------------------------------------------------------------------------
     def add_response_header(self, name: str | bytes, value: str | bytes) -> None:
@@ -194,7 +204,7 @@ class Transaction:
         if phase in self._done:
             return self.interruption
         self._done.add(phase)
-        skip = self.mode is RuleEngineMode.OFF or (self.interruption is not None and not always)
+        skip = self.mode is RuleEngineMode.OFF or (self.intercepted and not always)
         if self.allow_scope == "all" and phase < 5 or self.allow_scope == "request" and phase < 3:
             skip = True
         if not skip:
@@ -208,6 +218,13 @@ class Transaction:
             run_phase(self, phase)
             self.data.perf[f"p{phase}"] = int((time.perf_counter() - started) * 1_000_000)  # v2's Stopwatch2
         return self.interruption
+
+    @property
+    def intercepted(self) -> bool:
+        """Later phases (but 5) are skipped: an interruption, except the 500 of a body processor that failed at
+        completion, which v2 returns as an error, not an interception (phases 3 and 4 run on the error page)."""
+        interruption = self.interruption
+        return interruption is not None and not (self.body_failed and interruption.rule_id is None)
 
     def _response_mime_type_inspected(self) -> bool:
         content_type = self.data.response_content_type.split(b";")[0].strip().lower().decode("latin-1")

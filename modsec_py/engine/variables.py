@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from modsec_py._util.pcre import compile_pcre
 from modsec_py.collection import Collection
 from modsec_py.engine.state import TxData
+from modsec_py.operators._base import cstr, log_escape_nq
 from modsec_py.rules.model import Target
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def _args_combined_size(data: TxData, _rule: object) -> Pairs:
 
 
 def _matched_vars(data: TxData, _rule: object) -> Pairs:
-    # v2 keys MATCHED_VARS by the matched variable's full name (MATCHED_VARS:ARGS:id).
+    # v2 keys MATCHED_VARS by the matched variable's full name (ARGS:id; the member is named by it alone).
     return [(var.name.encode("latin-1"), var.value) for var in data.matched_vars]
 
 
@@ -222,6 +223,20 @@ def _xml(data: TxData, rule: object, key: str | None) -> Pairs:
 KEYED_READERS: dict[str, Callable[[TxData, object, str | None], Pairs]] = {"XML": _xml}
 
 
+# Collections whose member names v2 writes with the key log-escaped (log_escape_nq); for some the key is
+# a C string there (log_escape_nq, not log_escape_nq_ex: cut at a NUL). Not ENV, RULE, XML (the rule's own text).
+ESCAPED_KEYS = frozenset({
+    "ARGS", "ARGS_GET", "ARGS_POST", "ARGS_NAMES", "ARGS_GET_NAMES", "ARGS_POST_NAMES", "FILES", "FILES_NAMES",
+    "FILES_SIZES", "FILES_TMPNAMES", "FILES_TMP_CONTENT", "GEO", "MATCHED_VARS", "MATCHED_VARS_NAMES",
+    "MULTIPART_PART_HEADERS", "REQUEST_COOKIES", "REQUEST_COOKIES_NAMES", "REQUEST_HEADERS", "REQUEST_HEADERS_NAMES",
+    "RESPONSE_HEADERS", "RESPONSE_HEADERS_NAMES", "TX", "IP", "SESSION", "USER", "GLOBAL", "RESOURCE",
+})
+C_STRING_KEYS = frozenset({
+    "FILES", "FILES_NAMES", "FILES_SIZES", "FILES_TMPNAMES", "FILES_TMP_CONTENT", "MATCHED_VARS", "MATCHED_VARS_NAMES",
+    "MULTIPART_PART_HEADERS", "REQUEST_COOKIES", "REQUEST_COOKIES_NAMES", "REQUEST_HEADERS", "REQUEST_HEADERS_NAMES",
+    "RESPONSE_HEADERS", "RESPONSE_HEADERS_NAMES",
+})
+
 # Request data that only changes between phases (body processing, response headers).
 STABLE_IN_PHASE = frozenset({
     "ARGS", "ARGS_GET", "ARGS_POST", "ARGS_NAMES", "ARGS_GET_NAMES", "ARGS_POST_NAMES", "FILES", "FILES_NAMES",
@@ -344,9 +359,14 @@ class CompiledTarget:
         return pairs
 
     def display_name(self, key: bytes | None) -> str:
+        """v2's name of a member: ``VAR:key`` with the key log-escaped (``ARGS:a\\x00``), as v2's variable
+        generators write it; a MATCHED_VARS(_NAMES) member is named by the (escaped again) matched name alone."""
         if key is None:
             return self.name
-        return f"{self.name}:{key.decode('latin-1')}"
+        if self.name not in ESCAPED_KEYS:
+            return f"{self.name}:{key.decode('latin-1')}"
+        escaped = log_escape_nq(cstr(key) if self.name in C_STRING_KEYS else key)
+        return escaped if self.name in ("MATCHED_VARS", "MATCHED_VARS_NAMES") else f"{self.name}:{escaped}"
 
     def item_name(self, key: bytes | None) -> str:
         """The name v2 gives a value this target produced (``&ARGS`` for a count)."""

@@ -91,7 +91,7 @@ def modsecurity_conf(home: Path, logs: Path, data: Path, engine: str = "On", ext
     """Our modsecurity.conf-recommended with ``SecRuleEngine engine`` and paths under ``logs`` / ``data``."""
     text = (home / "etc" / "modsecurity" / "modsecurity.conf-recommended").read_text()
     text = text.replace("SecRuleEngine DetectionOnly", f"SecRuleEngine {engine}")
-    text = text.replace("SecAuditLog /var/log/apache2/modsec_audit.log", f"SecAuditLog {logs}/modsec_audit.log")
+    text = text.replace("SecAuditLog /var/log/modsec_py/modsec_audit.log", f"SecAuditLog {logs}/modsec_audit.log")
     text = text.replace("SecTmpDir /tmp/", f"SecTmpDir {data}/")
     text = text.replace("SecDataDir /tmp/", f"SecDataDir {data}/")
     mapping = home / "etc" / "modsecurity" / "unicode.mapping"
@@ -116,6 +116,7 @@ class ApacheInstance:
     port: int = field(default_factory=free_port)
     extra_ports: list[int] = field(default_factory=list)
     processes: int = 1
+    system: bool = False  # an installed modsec_py: the system's enabled modules and state directory
 
     @property
     def config(self) -> Path:
@@ -174,9 +175,36 @@ class ApacheInstance:
             f"{sites}\n")
         return self.config
 
+    def write_system_config(self, sites: str) -> Path:
+        """An installed modsec_py's server: the modules ``a2enmod`` enabled in /etc/apache2, on our own
+        loopback port, pid file and logs, with a document root of our own, then ``sites``."""
+        for name in ("run", "logs", "htdocs"):
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+        writable_by_server(self.logs)
+        make_readable(self.root / "htdocs")
+        user = f"User {RUN_USER}\nGroup {RUN_USER}\n" if os.geteuid() == 0 else ""
+        self.config.write_text(
+            f"ServerRoot /etc/apache2\nServerName localhost\nListen 127.0.0.1:{self.port}\n"
+            f"PidFile {self.pid_file}\nDefaultRuntimeDir {self.root}/run\nMutex file:{self.root}/run default\n"
+            f"ErrorLog {self.error_log}\nLogLevel notice\n{user}"
+            "IncludeOptional mods-enabled/*.load\nIncludeOptional mods-enabled/*.conf\n"
+            f"<IfModule mod_wsgi.c>\n    WSGISocketPrefix {self.root}/run/wsgi\n</IfModule>\n"
+            "KeepAlive On\nTimeout 60\n"
+            f"CustomLog {self.logs}/access.log \"%h %t \\\"%r\\\" %>s\"\n"
+            f"DocumentRoot {self.root}/htdocs\n"
+            "<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n"
+            f"<Directory {self.root}/htdocs>\n    Require all granted\n</Directory>\n"
+            f"{sites}\n")
+        return self.config
+
     def _apache(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LANG": "C",
-               STATE_ENV: str(self.state_dir)}
+        env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LANG": "C"}
+        if self.system:  # what /etc/apache2/envvars gives the files in mods-enabled
+            env.update(APACHE_RUN_USER=RUN_USER, APACHE_RUN_GROUP=RUN_USER, APACHE_RUN_DIR=f"{self.root}/run",
+                       APACHE_PID_FILE=str(self.pid_file), APACHE_LOCK_DIR=f"{self.root}/run",
+                       APACHE_LOG_DIR=str(self.logs))
+        else:
+            env[STATE_ENV] = str(self.state_dir)
         return subprocess.run([APACHE, "-f", str(self.config), *args], capture_output=True, text=True, env=env,
                               timeout=120, check=check)
 

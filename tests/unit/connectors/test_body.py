@@ -55,3 +55,14 @@ def test_replay_supports_the_wsgi_input_methods() -> None:
     assert replay.read() == b""
     again = ReplayInput(io.BytesIO(b"a\nb\n"), None)
     assert again.readlines() == [b"a\n", b"b\n"]
+
+
+class _FailingInput(io.RawIOBase):
+    def read(self, size: int = -1) -> bytes:
+        raise OSError("Apache/mod_wsgi request data read error: Partial results are valid but processing is "
+                      "incomplete.")
+
+
+def test_a_read_error_is_logged_with_apr_s_text_as_v2_logs_it() -> None:
+    read = read_body(_FailingInput(), 50, 1000, 1000)
+    assert read.error == "Error reading request body: Partial results are valid but processing is incomplete"

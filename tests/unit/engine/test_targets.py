@@ -56,3 +56,31 @@ def test_multi_match_follows_v2s_changed_flag() -> None:
     assert matched_names(rule("ARGS:b").replace("multiMatch", "multiMatch,t:lowercase"), "/?b=evil") == ["1:ARGS:b"]
     assert matched_names(rule("ARGS:b").replace("multiMatch", "multiMatch,t:cmdLine"), "/?b=evil") == [
         "1:ARGS:b", "1:ARGS:b"]
+
+
+def matches(rules: str, uri: str) -> list[tuple[str, str, str]]:
+    """(id, MATCHED_VAR_NAME, alert message) of each logged match."""
+    waf = WAF.from_directives("SecRuleEngine On\n" + rules)
+    tx = waf.new_transaction("127.0.0.1", 1, "127.0.0.1", 80)
+    tx.process_uri(uri, "GET", "HTTP/1.1")
+    tx.add_request_header("Host", "localhost")
+    tx.process_request_headers()
+    tx.process_logging()
+    return [(match.rule_id, match.matched_var_name, match.message) for match in tx.matched_rules if match.log]
+
+
+def test_member_names_are_log_escaped_as_v2_generates_them() -> None:
+    # v2 names ARGS_NAMES:test\x00 (log_escape_nq_ex of the key): a NUL never reaches the error log raw.
+    found = matches('SecRule ARGS_NAMES "@validateByteRange 1-255" "id:1,phase:1,pass,log"\n', "/?test%00=1")
+    assert found == [("1", "ARGS_NAMES:test\\x00",
+                      "Found 1 byte(s) in ARGS_NAMES:test\\x00 outside range: 1-255.")]
+    found = matches('SecRule ARGS "@streq x" "id:2,phase:1,pass,log"\n', "/?%C3%A9%5C=x")
+    assert [name for _, name, _ in found] == ["ARGS:\\xc3\\xa9\\\\"]
+
+
+def test_matched_vars_members_are_named_by_the_matched_name_escaped_again() -> None:
+    # As CRS 942440's chained rule shows in v2: against "ARGS_NAMES:test\\x00" (no MATCHED_VARS: prefix).
+    rules = ('SecRule ARGS_NAMES "@rx test" "id:3,phase:1,pass,log,chain"\n'
+             'SecRule MATCHED_VARS "@rx test" "t:none"\n')
+    assert [name for _, name, _ in matches(rules, "/?test=2")] == ["ARGS_NAMES:test"]
+    assert [name for _, name, _ in matches(rules, "/?test%00=1")] == ["ARGS_NAMES:test\\\\x00"]
