@@ -67,7 +67,7 @@ def check(environ: Mapping[str, Any], *, config: str | None = None, waf: Any = N
         tx.set_unique_id(info.unique_id)
     log = ErrorLog(stream, hostname(info, environ), info.path,
                    info.unique_id or engine_view.unique_id(tx))
-    tx.process_uri(info.uri, info.method, info.protocol)
+    tx.process_uri(info.uri, info.method, info.protocol, line=info.request_line)
     if engine_view.engine_mode(tx) == "Off":
         return None
     for name, value in info.headers:

@@ -100,6 +100,11 @@ class ApacheRequest:
         return cls(record, headers)
 
     @property
+    def the_request(self) -> str:
+        """The request line as the client sent it (v2's REQUEST_LINE; no version for HTTP/0.9)."""
+        return (self._record.the_request or b"").decode("latin-1")
+
+    @property
     def handler(self) -> str:
         """Apache's handler for the request so far (``wsgi-script`` once mod_wsgi claimed it)."""
         return (self._record.handler or b"").decode("latin-1")

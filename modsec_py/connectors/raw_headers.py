@@ -22,6 +22,7 @@ from typing import Any
 from modsec_py.connectors.apache_rec import ApacheRequest
 
 VARIABLE = "MODSEC_PY_REQUEST_HEADERS"
+LINE_VARIABLE = "MODSEC_PY_REQUEST_LINE"  # Apache's the_request, v2's REQUEST_LINE
 
 
 def keep(environ: Mapping[str, Any], apache: ApacheRequest | None = None) -> bool:
@@ -29,6 +30,7 @@ def keep(environ: Mapping[str, Any], apache: ApacheRequest | None = None) -> boo
     apache = apache or ApacheRequest.from_environ(environ)
     if apache is None:
         return False
+    apache.set_env(LINE_VARIABLE, apache.the_request)
     return apache.set_env(VARIABLE, json.dumps(apache.headers, ensure_ascii=False, separators=(",", ":")))
 
 
@@ -49,6 +51,12 @@ def headers_from(environ: Mapping[str, Any]) -> list[tuple[str, str]] | None:
             return None
         headers.append((pair[0], pair[1]))
     return headers
+
+
+def line_from(environ: Mapping[str, Any]) -> str | None:
+    """The request line :func:`keep` stored, or None."""
+    stored = environ.get(LINE_VARIABLE)
+    return stored if isinstance(stored, str) and stored else None
 
 
 def allow_access(environ: Mapping[str, Any], host: str | None = None) -> None:

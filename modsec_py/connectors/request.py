@@ -87,6 +87,7 @@ class RequestInfo:
     path: str = ""  # Apache's r->uri: the decoded path, no query (what v2's [uri ".."] shows)
     apache: ApacheRequest | None = field(default=None, repr=False)  # Apache's record, when passed
     raw_headers: bool = False  # the headers are Apache's own table, not rebuilt from the environ
+    request_line: str | None = None  # as the client sent it (Apache's the_request), when known
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -107,10 +108,14 @@ def request_info(environ: Mapping[str, Any]) -> RequestInfo:
     unique_id = environ.get("UNIQUE_ID") or (apache.env("UNIQUE_ID") if apache is not None else None)
     server_ip = environ.get("SERVER_ADDR") or environ.get("mod_wsgi.listener_host") or ""
     uri = request_uri(environ)
+    line = raw_headers.line_from(environ) or (apache.the_request if apache is not None else None)
+    if line is None and protocol == "HTTP/0.9":  # Apache's the_request has no version then
+        line = f"{method} {uri}"
     path = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
     if not path:
         path = unquote(uri.split("?", 1)[0], encoding="latin-1")
     return RequestInfo(method=method, uri=uri, protocol=protocol, headers=headers, path=path,
                        client_ip=environ.get("REMOTE_ADDR", ""), client_port=_port(environ.get("REMOTE_PORT", 0)),
                        server_ip=server_ip, server_port=_port(environ.get("SERVER_PORT", 0)),
-                       unique_id=unique_id, apache=apache, raw_headers=raw)
+                       unique_id=unique_id, apache=apache, raw_headers=raw,
+                       request_line=line)

@@ -113,7 +113,7 @@ class Exchange:
     # -- request ----------------------------------------------------------------------------
     def start(self) -> Iterable[bytes]:
         tx, info = self.tx, self.info
-        tx.process_uri(info.uri, info.method, info.protocol)
+        tx.process_uri(info.uri, info.method, info.protocol, line=info.request_line)
         if engine_view.engine_mode(tx) == "Off":  # v2 does nothing at all when the engine is off
             return self.app(self.environ, self.start_response)
         try:

@@ -324,13 +324,17 @@ def run_test(server: TargetServer, log: LogReader, file: FtwFile, test: FtwTest,
             except FtwError as error:
                 problems.append(f"stage {index + 1}: cannot build the request: {error}")
                 continue
-            response, lines, trouble = stage_lines(server, log, lambda wire=wire: server.send(wire))
+            attempts = 2 if stage.output.retry_once else 1  # go-ftw: send once more before failing
+            for _attempt in range(attempts):
+                response, lines, trouble = stage_lines(server, log, lambda wire=wire: server.send(wire))
+                failures = ([trouble] if trouble else []) + judge_stage(stage.output, response, lines)
+                if not failures:
+                    break
             result.status.append(response.status)
             logged = {int(found) for line in lines for found in _ID.findall(line) if int(found) != target.MARKER_ID}
             result.stage_ids.append(sorted(logged))
             ids.update(logged)
-            found = ([trouble] if trouble else []) + judge_stage(stage.output, response, lines)
-            problems += [f"stage {index + 1}: {problem}" for problem in found]
+            problems += [f"stage {index + 1}: {problem}" for problem in failures]
     result.ids = sorted(ids)
     result.passed = not problems
     result.reason = "; ".join(problems)

@@ -16,12 +16,12 @@ if TYPE_CHECKING:
     from modsec_py.engine.transaction import Transaction
 
 
-def set_request_line(tx: Transaction, uri: bytes, method: bytes, protocol: bytes) -> None:
+def set_request_line(tx: Transaction, uri: bytes, method: bytes, protocol: bytes, line: bytes | None = None) -> None:
     data = tx.data
     data.request_method = method
     data.request_protocol = protocol
     data.request_uri = data.request_uri_raw = uri
-    data.request_line = b" ".join(part for part in (method, uri, protocol) if part)
+    data.request_line = line if line is not None else b" ".join(part for part in (method, uri, protocol) if part)
     target = uri
     if b"://" in target.split(b"?", 1)[0]:  # absolute form: http://host/path?query
         after_scheme = target.split(b"://", 1)[1]

@@ -93,9 +93,12 @@ class Transaction:
             self._use_config(scope.config)
 
     # -- request -------------------------------------------------------------------------
-    def process_uri(self, uri: str | bytes, method: str | bytes = "GET",
-                    http_version: str | bytes = "HTTP/1.1") -> None:
-        request.set_request_line(self, _bytes(uri), _bytes(method), _bytes(http_version))
+    def process_uri(self, uri: str | bytes, method: str | bytes = "GET", http_version: str | bytes = "HTTP/1.1",
+                    *, line: str | bytes | None = None) -> None:
+        """The request line's parts; ``line``: the line as the client sent it (Apache's ``the_request``,
+        v2's REQUEST_LINE), when the connector has it; else ``METHOD URI VERSION``."""
+        request.set_request_line(self, _bytes(uri), _bytes(method), _bytes(http_version),
+                                 None if line is None else _bytes(line))
 
     def add_request_header(self, name: str | bytes, value: str | bytes) -> None:
         self.data.request_headers.add(_bytes(name), _bytes(value))

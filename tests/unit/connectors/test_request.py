@@ -72,3 +72,12 @@ def test_a_client_cannot_forge_the_kept_table() -> None:
     info = request_info({"REQUEST_METHOD": "GET", "HTTP_HOST": "h", "HTTP_MODSEC_PY_REQUEST_HEADERS": KEPT})
     assert ("Host", "h") in info.headers
     assert not info.raw_headers
+
+
+def test_the_request_line_is_apaches_when_kept_and_has_no_version_for_http_0_9() -> None:
+    kept = request_info({"REQUEST_METHOD": "GET", "REQUEST_URI": "/a", "SERVER_PROTOCOL": "HTTP/1.1",
+                         raw_headers.LINE_VARIABLE: "GET /a HTTP/1.1"})
+    assert kept.request_line == "GET /a HTTP/1.1"
+    old = request_info({"REQUEST_METHOD": "GET", "REQUEST_URI": "/x", "SERVER_PROTOCOL": "HTTP/0.9"})
+    assert old.request_line == "GET /x"
+    assert request_info({"REQUEST_METHOD": "GET", "REQUEST_URI": "/x"}).request_line is None

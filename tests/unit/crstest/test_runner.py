@@ -87,3 +87,36 @@ def test_selection_and_summary() -> None:
     assert selection.wants("920100-1") and not selection.wants("920100-2") and not selection.wants("930100-1")
     results = [TestResult("a", "f", True), TestResult("b", "f", False, "why")]
     assert summary(results) == "1 passed, 1 failed"
+
+
+@pytest.mark.parametrize("retry, calls, passed", [(True, 2, True), (False, 1, False), (None, 1, False)])
+def test_retry_once_sends_a_failing_stage_once_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    retry: bool | None, calls: int, passed: bool) -> None:
+    from modsec_py.crstest import runner
+    from modsec_py.testing import ftw
+
+    retry_line = "" if retry is None else f"\n          retry_once: {str(retry).lower()}"
+    (tmp_path / "900001.yaml").write_text(f"""---
+meta: {{author: me, enabled: true, name: 900001.yaml}}
+rule_id: 900001
+tests:
+  - test_id: 1
+    stages:
+      - input: {{dest_addr: 127.0.0.1, port: 80, uri: /, headers: {{Host: localhost}}}}
+        output:
+          log:
+            expect_ids: [900001]{retry_line}
+""")
+    file = ftw.load(tmp_path / "900001.yaml")
+    answers = [[], ['ModSecurity: Warning. [id "900001"]']]  # the log line arrives late the first time
+    sent: list[int] = []
+
+    def fake_stage_lines(server: object, log: object, send: object) -> tuple[Response, list[str], None]:
+        sent.append(1)
+        response = Response()
+        response.status = 200
+        return response, answers[len(sent) - 1], None
+
+    monkeypatch.setattr(runner, "stage_lines", fake_stage_lines)
+    result = runner.run_test(None, None, file, file.tests[0])  # type: ignore[arg-type]
+    assert (len(sent), result.passed) == (calls, passed)

@@ -45,3 +45,15 @@ def test_transfer_encoding_drops_content_length_and_dechunks() -> None:
     assert body == b"foo=bar&a="
     assert as_apache_reads([(b"Content-Length", b"3")], b"a=b") == ([(b"Content-Length", b"3")], b"a=b")
     assert dechunk(b"zz\r\nnot chunked") == b"zz\r\nnot chunked"
+
+
+def test_request_line_as_sent_when_the_connector_has_it() -> None:
+    from modsec_py import WAF
+
+    waf = WAF.from_directives('SecRuleEngine On\nSecRule REQUEST_LINE "!@rx HTTP/" "id:1,phase:1,deny,status:400"\n')
+    old = waf.new_transaction()
+    old.process_uri("/x", "GET", "HTTP/0.9", line="GET /x")
+    assert old.process_request_headers() is not None
+    current = waf.new_transaction()
+    current.process_uri("/x", "GET", "HTTP/1.1")
+    assert current.process_request_headers() is None
