@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import click
 
 from modsec_py.admin.root import Root
 from modsec_py.cli._admin import reported, root_option
 from modsec_py.state import rulesets
-from modsec_py.state.rulesets import LIVE_CURRENT, LIVE_LAST_GOOD, Live
-
-
-def _when(stamp: float | None) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp)) if stamp else "?"
+from modsec_py.state.rulesets import LIVE_CURRENT, LIVE_LAST_GOOD, Live, when
 
 
 def _describe(live: Live) -> str:
     if live.live == LIVE_CURRENT:
         return "the files as they are (they loaded)"
     if live.live == LIVE_LAST_GOOD:
-        return f"the last good ruleset saved {_when(live.saved_at)}, because the files do not load"
+        return f"the last good ruleset saved {when(live.saved_at)}, because the files do not load"
     verdict = "refuses every request (503)" if live.failure_mode == "closed" else "passes requests UNINSPECTED"
     return f"NO ruleset: nothing ever loaded, so it {verdict}"
 
@@ -57,9 +52,9 @@ def status(root: str, state_dir: str | None, as_json: bool) -> None:
     for entry in entries:
         click.echo(entry)
         found = saved[entry]
-        click.echo(f"  last good ruleset: {found.digest}, saved {_when(found.saved_at)}, {len(found.files)} files"
+        click.echo(f"  last good ruleset: {found.digest}, saved {when(found.saved_at)}, {len(found.files)} files"
                    if found else "  last good ruleset: none")
         for live in (live for live in processes if live.entry == entry):
-            click.echo(f"  process {live.pid} (since {_when(live.since)}): {_describe(live)}")
+            click.echo(f"  process {live.pid} (since {when(live.since)}): {_describe(live)}")
             for line in (live.error or "").splitlines() if live.live != LIVE_CURRENT else ():
                 click.echo(f"    {line}")

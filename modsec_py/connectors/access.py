@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from modsec_py.connectors import engine_view, raw_headers
+from modsec_py.connectors.apache_rec import ApacheRequest
 from modsec_py.connectors.errorlog import ErrorLog
 from modsec_py.connectors.registry import RulesetUnavailable, entry_file, waf_for
 from modsec_py.connectors.request import request_info
@@ -50,11 +51,12 @@ def make_allow_access(config: str | None = None, *, waf: Any = None) -> AccessHo
 
 def check(environ: Mapping[str, Any], *, config: str | None = None, waf: Any = None) -> bool | None:
     """False: deny (Apache answers 403). None: no objection."""
-    info = request_info(environ)
-    if info.apache is not None:
-        raw_headers.keep(environ, info.apache)  # for the handler (mod_wsgi drops names with "_")
-        if info.apache.is_subrequest or info.apache.handler == WSGI_HANDLER:
+    apache = ApacheRequest.from_environ(environ)
+    if apache is not None:
+        raw_headers.keep(environ, apache)  # for the handler (mod_wsgi drops names with "_")
+        if apache.is_subrequest or apache.handler == WSGI_HANDLER:
             return None  # v2 skips sub-requests; a WSGI application is the middleware's to inspect
+    info = request_info(environ, apache)
     stream = environ.get("wsgi.errors") or sys.stderr
     if waf is None:
         path = entry_file(_with_apache_env(environ, info), config)

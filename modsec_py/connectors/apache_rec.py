@@ -17,6 +17,7 @@ In daemon mode there is no record (the request lives in another process).
 from __future__ import annotations
 
 import ctypes
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,6 +59,18 @@ def _capsule_pointer(capsule: object) -> int | None:
         return get(capsule, None)
     except (ValueError, TypeError):
         return None
+
+
+@functools.cache
+def _apr_table_set() -> Any:
+    """APR's ``apr_table_set`` in this process (Apache's), looked up once; None outside Apache."""
+    try:
+        table_set = ctypes.CDLL(None).apr_table_set
+    except (OSError, AttributeError):
+        return None
+    table_set.restype = None
+    table_set.argtypes = [_P, ctypes.c_char_p, ctypes.c_char_p]
+    return table_set
 
 
 def _table(address: int | None) -> list[tuple[str, str]] | None:
@@ -123,13 +136,8 @@ class ApacheRequest:
 
     def set_env(self, name: str, value: str) -> bool:
         """Set a variable of the request's environment table (mod_wsgi hands it to the handler)."""
-        try:
-            table_set = ctypes.CDLL(None).apr_table_set
-        except (OSError, AttributeError):
-            return False
-        table_set.restype = None
-        table_set.argtypes = [_P, ctypes.c_char_p, ctypes.c_char_p]
-        if not self._record.subprocess_env:
+        table_set = _apr_table_set()
+        if table_set is None or not self._record.subprocess_env:
             return False
         table_set(self._record.subprocess_env, name.encode("latin-1"), value.encode("latin-1"))  # apr copies both
         return True

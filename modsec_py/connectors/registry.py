@@ -80,23 +80,13 @@ def build(entry: str, environ: Mapping[str, Any] | None = None) -> Built:
     directory = rulesets.state_dir(environ)
     mode = failure_mode(environ)
     recording = sources.Recording()
-    messages: list[str] = []
     try:
         with sources.using(recording):
             waf = WAF.from_files([entry])
     except Exception as error:  # ConfigError, unreadable file, ...
         built = _fall_back(entry, directory, mode, _describe(error))
     else:
-        saved = None
-        try:
-            saved = rulesets.save(directory, entry, recording)
-        except OSError as error:
-            messages.append(f"ModSecurity: modsec_py cannot keep {entry}'s last good ruleset in {directory}: "
-                            f"{error.strerror or error} (set {rulesets.STATE_ENV} to a directory the server "
-                            "can write)")
-        built = Built(waf, Live(os.getpid(), entry, LIVE_CURRENT, time.time(), saved and saved.digest,
-                                saved and saved.saved_at))
-    built.messages[:0] = messages
+        built = _current(waf, entry, directory, recording)
     try:
         rulesets.record_live(directory, built.live)
     except OSError:
@@ -112,6 +102,17 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _current(waf: WAF, entry: str, directory: str, recording: sources.Recording) -> Built:
+    """The files loaded: save them as the last good ruleset (say so when that is impossible)."""
+    try:
+        saved = rulesets.save(directory, entry, recording)
+    except OSError as error:
+        return Built(waf, Live(os.getpid(), entry, LIVE_CURRENT, time.time()), [
+            f"ModSecurity: modsec_py cannot keep {entry}'s last good ruleset in {directory}: "
+            f"{error.strerror or error} (set {rulesets.STATE_ENV} to a directory the server can write)"])
+    return Built(waf, Live(os.getpid(), entry, LIVE_CURRENT, time.time(), saved.digest, saved.saved_at))
+
+
 def _fall_back(entry: str, directory: str, mode: str, error: str) -> Built:
     messages = [f"ModSecurity: failed to load {entry}: {error}"]
     saved = rulesets.load(directory, entry)
@@ -122,8 +123,8 @@ def _fall_back(entry: str, directory: str, mode: str, error: str) -> Built:
         except Exception as second:
             messages.append(f"ModSecurity: the last good ruleset saved for {entry} does not load either: {second}")
         else:
-            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(saved.saved_at))
-            messages.append(f"ModSecurity: modsec_py serves the last good ruleset of {entry}, saved {when} "
+            messages.append(f"ModSecurity: modsec_py serves the last good ruleset of {entry}, saved "
+                            f"{rulesets.when(saved.saved_at)} "
                             f"({saved.digest}), until the files load again (check with modsec-py configtest)")
             return Built(waf, Live(os.getpid(), entry, LIVE_LAST_GOOD, time.time(), saved.digest, saved.saved_at,
                                    error), messages)
@@ -149,11 +150,6 @@ def waf_for(path: str, environ: Mapping[str, Any] | None = None) -> WAF:
     if found.waf is None:
         raise RulesetUnavailable(key, found.live.error or "it does not load", found.live.failure_mode)
     return found.waf
-
-
-def loaded() -> dict[str, bool]:
-    """Entry files this process has read, and whether each one loaded as it is now."""
-    return {path: built.live.live == LIVE_CURRENT for path, built in _built.items()}
 
 
 def forget() -> None:

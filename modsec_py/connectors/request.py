@@ -97,8 +97,13 @@ class RequestInfo:
         return None
 
 
-def request_info(environ: Mapping[str, Any]) -> RequestInfo:
-    apache = ApacheRequest.from_environ(environ)
+_LOOK_UP: Any = object()
+
+
+def request_info(environ: Mapping[str, Any], apache: ApacheRequest | None = _LOOK_UP) -> RequestInfo:
+    """The request; ``apache``: Apache's record when the caller already read it from the environ."""
+    if apache is _LOOK_UP:
+        apache = ApacheRequest.from_environ(environ)
     method = environ.get("REQUEST_METHOD", "GET")
     protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.1")
     headers = raw_headers.headers_from(environ)

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from modsec_py._util.processes import alive
 from modsec_py._util.sources import Recording, Replay
 
 STATE_ENV = "MODSEC_PY_STATE_DIR"
@@ -36,6 +37,11 @@ _KEEP = 3  # saved rulesets kept per entry file
 def state_dir(environ: Mapping[str, Any] | None = None) -> str:
     configured = (environ or {}).get(STATE_ENV) or os.environ.get(STATE_ENV)
     return str(configured) if configured else DEFAULT_STATE_DIR
+
+
+def when(stamp: float | None) -> str:
+    """A time of this module's records, in local time."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp)) if stamp else "?"
 
 
 def key(entry: str) -> str:
@@ -187,7 +193,7 @@ def read_live(directory: str) -> list[Live]:
                 live = Live(**json.loads(_read(path)))
             except (OSError, ValueError, TypeError):
                 continue
-            if _running(live.pid):
+            if alive(live.pid):
                 found.append(live)
             else:
                 try:
@@ -196,12 +202,3 @@ def read_live(directory: str) -> list[Live]:
                     pass
     return found
 
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

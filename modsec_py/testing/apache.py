@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modsec_py._util.processes import alive
 from modsec_py.state.rulesets import STATE_ENV
 
 APACHE = "/usr/sbin/apache2"
@@ -244,9 +245,9 @@ class ApacheInstance:
             return
         self._apache("-k", "stop", check=False)
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline and _alive(pid):
+        while time.monotonic() < deadline and alive(pid):
             time.sleep(0.05)
-        if _alive(pid):  # our own parent only, by its pid
+        if alive(pid):  # our own parent only, by its pid
             os.kill(pid, 9)
 
     def read_error_log(self) -> str:
@@ -262,13 +263,3 @@ def _accepts(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
